@@ -1,0 +1,51 @@
+# The two commands a new user needs: `make run` and `make test`. Both set up from nothing.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+ENGAGE := $(BIN)/engage
+HOST ?= 127.0.0.1
+PORT ?= 5000
+CHROMIUM ?= /usr/bin/chromium
+
+.DEFAULT_GOAL := help
+.PHONY: help bootstrap run test test-postgres lint check-browser clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Engage needs Python 3.11 or newer"'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+bootstrap: $(VENV)/.installed ## Create the virtual environment and install Engage into it
+
+run: bootstrap ## Run the site on SQLite with demo data at http://127.0.0.1:5000
+	ENGAGE_ENV=development $(ENGAGE) db upgrade
+	ENGAGE_ENV=development $(ENGAGE) demo load
+	ENGAGE_ENV=development $(ENGAGE) run --host $(HOST) --port $(PORT)
+
+check-browser:
+	@test -x "$(CHROMIUM)" || { \
+	  echo "The browser tests need Chromium at $(CHROMIUM)."; \
+	  echo "On Debian or Ubuntu: sudo apt-get install chromium"; \
+	  echo "Or point CHROMIUM=/path/to/chromium at another build."; \
+	  exit 1; }
+
+test: bootstrap check-browser ## Run the whole test suite (SQLite; PostgreSQL when TEST_DATABASE_URL is set)
+	ENGAGE_CHROMIUM=$(CHROMIUM) $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: bootstrap check-browser ## The suite against PostgreSQL at 127.0.0.1:5432, database test
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
+	  ENGAGE_CHROMIUM=$(CHROMIUM) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: bootstrap ## Ruff lint and format check
+	$(BIN)/ruff check engage tests
+	$(BIN)/ruff format --check engage tests
+
+clean: ## Remove the virtual environment and local databases
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,88 @@
+"""Engage: a Flask application factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from engage.config import REPO_ROOT, BaseConfig, config_from_environment
+
+
+def create_app(config: BaseConfig | None = None) -> Flask:
+    config = config or config_from_environment()
+    app = Flask(
+        __name__,
+        # The design keeps templates/ and static/ at the repository root.
+        template_folder=str(REPO_ROOT / "templates"),
+        static_folder=str(REPO_ROOT / "static"),
+        instance_relative_config=False,
+    )
+    app.config.from_object(config)
+    app.config["ENGAGE_ENV"] = config.ENV_NAME
+
+    if app.config["TRUSTED_PROXY_COUNT"]:
+        count = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    from engage.logs import configure_logging
+
+    configure_logging(app)
+    _init_extensions(app)
+    _register_request_hooks(app)
+    _register_blueprints(app)
+
+    from engage.errors import register_error_handlers
+    from engage.templating import register_template_helpers
+
+    register_error_handlers(app)
+    register_template_helpers(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from engage.extensions import csrf, db, limiter, login_manager, migrate
+    from engage.services.accounts import load_user_by_session_id
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"), compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(load_user_by_session_id)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
+    """SQLite ignores foreign keys unless asked; PostgreSQL always enforces them."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from engage.permissions import enforce_access
+    from engage.security import register_security
+
+    # Order matters: expire stale sessions before deciding access.
+    register_security(app)
+    app.before_request(enforce_access)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from engage.admin import bp as admin_bp
+    from engage.auth import bp as auth_bp
+    from engage.public import bp as public_bp
+    from engage.staff import bp as staff_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(admin_bp)

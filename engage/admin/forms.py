@@ -1,0 +1,122 @@
+"""Membership register forms. They own field shape and wording; services own the rules."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, HiddenField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+
+from engage.models import MembershipRole
+from engage.services.memberships import MembershipInput
+
+
+def _optional_int(value: str | None) -> int | None:
+    return int(value) if value else None
+
+
+class MembershipForm(FlaskForm):
+    person_id = SelectField("Existing person", choices=[], default="")
+    new_person_name = StringField(
+        "Or a new person's full name",
+        validators=[Optional(), Length(max=160, message="Name must be 160 characters or fewer")],
+    )
+    new_person_email = EmailField(
+        "New person's email address (optional)",
+        validators=[
+            Optional(),
+            Length(max=254),
+            Email("Enter an email address in the correct format, like name@example.com"),
+        ],
+    )
+    new_person_organisation = StringField(
+        "New person's organisation (optional)", validators=[Optional(), Length(max=160)]
+    )
+    role = RadioField(
+        "Role",
+        choices=[SelectChoice(r.value, r.label) for r in MembershipRole],
+        validators=[InputRequired("Select a role")],
+    )
+    local_authority_id = SelectField("Local authority they represent", choices=[], default="")
+    substitute_for_id = SelectField("Substitute for", choices=[], default="")
+    term_start = DateField(
+        "Term start", validators=[InputRequired("Enter the date the term starts")],
+    )
+    term_end = DateField("Term end (optional)", validators=[Optional()])
+    volunteers_agreement_signed_on = DateField(
+        "Volunteers agreement signed on (optional)", validators=[Optional()]
+    )
+    version = HiddenField()
+
+    def set_choices(self, *, people, authorities, representatives) -> None:
+        if self.person_id is not None:
+            self.person_id.choices = [SelectChoice("", "Choose a person")] + [
+                SelectChoice(
+                    str(p.id), p.full_name + (f" ({p.organisation})" if p.organisation else "")
+                )
+                for p in people
+            ]
+        self.local_authority_id.choices = [SelectChoice("", "None")] + [
+            SelectChoice(str(a.id), a.name + ("" if a.constituent else " (non-constituent)"))
+            for a in authorities
+        ]
+        self.substitute_for_id.choices = [SelectChoice("", "Nobody")] + [
+            SelectChoice(str(m.id), f"{m.person.full_name}, {m.local_authority.name}")
+            for m in representatives
+        ]
+
+    def _text(self, name: str) -> str:
+        field = getattr(self, name, None)
+        return (field.data or "") if field is not None else ""
+
+    def to_input(self, body_id: int) -> MembershipInput:
+        return MembershipInput(
+            body_id=body_id,
+            role=MembershipRole(self.role.data),
+            term_start=self.term_start.data,
+            term_end=self.term_end.data,
+            volunteers_agreement_signed_on=self.volunteers_agreement_signed_on.data,
+            person_id=_optional_int(self._text("person_id")),
+            new_person_name=self._text("new_person_name"),
+            new_person_email=self._text("new_person_email"),
+            new_person_organisation=self._text("new_person_organisation"),
+            local_authority_id=_optional_int(self.local_authority_id.data),
+            substitute_for_id=_optional_int(self.substitute_for_id.data),
+        )
+
+
+class EditMembershipForm(MembershipForm):
+    """Editing keeps the person; the rest of the membership can change."""
+
+    person_id = None
+    new_person_name = None
+    new_person_email = None
+    new_person_organisation = None
+
+
+class EndMembershipForm(FlaskForm):
+    ended_on = DateField("Last day of membership", validators=[InputRequired("Enter the date")])
+    reason = StringField(
+        "Reason",
+        validators=[
+            DataRequired("Enter why the membership is ending"),
+            Length(max=300, message="Reason must be 300 characters or fewer"),
+        ],
+    )
+    version = HiddenField()
+
+
+DATE_MESSAGES = {
+    "term_start": "Enter the term start as a real date, like 2026-04-01",
+    "term_end": "Enter the term end as a real date, like 2027-03-31",
+    "volunteers_agreement_signed_on": "Enter the date signed as a real date, like 2026-04-01",
+    "ended_on": "Enter the last day as a real date, like 2026-04-01",
+}
+
+
+def friendlier_date_errors(form: FlaskForm) -> None:
+    """WTForms says 'Not a valid date value.'; say what to type instead."""
+    for name, message in DATE_MESSAGES.items():
+        field = getattr(form, name, None)
+        if field is not None and field.errors:
+            field.errors[:] = [message if "Not a valid date" in e else e for e in field.errors]

@@ -1,0 +1,180 @@
+"""Configuration classes. This is the only module that reads os.environ.
+
+Every setting has a safe local default so `make run` needs no services; production
+(ENGAGE_ENV=production) refuses to start without a real SECRET_KEY.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("ENGAGE_INSTANCE_DIR", REPO_ROOT / "instance"))
+
+# Keys that must never be accepted as a production secret.
+KNOWN_WEAK_SECRETS = {"", "dev", "change-me", "secret", "development", "test"}
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a configuration that is safe to run."""
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return default if value in (None, "") else int(value)
+
+
+def _local_secret_key() -> str:
+    """A random key kept in instance/ so local sessions survive a restart."""
+    path = INSTANCE_DIR / "dev-secret-key"
+    if path.exists():
+        return path.read_text().strip()
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def _sqlite_default() -> str:
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{INSTANCE_DIR / 'engage.db'}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the common way."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class BaseConfig:
+    ENV_NAME = "base"
+    DEBUG = False
+    TESTING = False
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Sessions: signed cookie, HttpOnly, SameSite=Lax; idle and absolute limits
+    # (ASVS 3.3.2: 30 minutes idle, 12 hours absolute for Level 2).
+    SESSION_COOKIE_NAME = "engage_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+    WTF_CSRF_TIME_LIMIT = 60 * 60 * 2
+
+    # Rate limits. Storage is memory locally; Redis in production.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    RATELIMIT_ENABLED = True
+    SIGN_IN_RATE_LIMIT = "10 per 15 minutes"
+    SIGN_IN_ACCOUNT_RATE_LIMIT = "5 per 15 minutes"
+
+    # Argon2id parameters (argon2-cffi's RFC 9106 low-memory profile by default).
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+    ARGON2_PARALLELISM = 4
+
+    # Number of reverse proxies in front of the app whose X-Forwarded-* we trust.
+    TRUSTED_PROXY_COUNT = 0
+
+    LOG_LEVEL = "INFO"
+    HSTS = False
+    DEMO_DATA_ALLOWED = True
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
+            os.environ.get("DATABASE_URL") or _sqlite_default()
+        )
+        self.RATELIMIT_STORAGE_URI = os.environ.get(
+            "RATELIMIT_STORAGE_URI", self.RATELIMIT_STORAGE_URI
+        )
+        self.TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", self.TRUSTED_PROXY_COUNT)
+        self.LOG_LEVEL = os.environ.get("LOG_LEVEL", self.LOG_LEVEL)
+
+
+class DevelopmentConfig(BaseConfig):
+    ENV_NAME = "development"
+
+
+class TestConfig(BaseConfig):
+    __test__ = False  # not a pytest test class
+    ENV_NAME = "test"
+    TESTING = True
+    # Cheap hashing keeps the suite fast; production keeps the real cost.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    ARGON2_PARALLELISM = 1
+    LOG_LEVEL = "WARNING"
+
+    def __init__(self, database_url: str | None = None) -> None:
+        self.SECRET_KEY = "test-secret-key-" + "x" * 32
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
+            database_url
+            or os.environ.get("TEST_DATABASE_URL")
+            or "sqlite:///" + str(INSTANCE_DIR / "test.db")
+        )
+        self.RATELIMIT_STORAGE_URI = "memory://"
+        self.TRUSTED_PROXY_COUNT = 0
+
+
+class ProductionConfig(BaseConfig):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    # The __Host- prefix pins the cookie to this host and path (ASVS 3.4.4).
+    SESSION_COOKIE_NAME = "__Host-engage_session"
+    HSTS = True
+    DEMO_DATA_ALLOWED = False
+    RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/1"
+
+    def __init__(self) -> None:
+        secret = os.environ.get("SECRET_KEY", "")
+        if secret.strip().lower() in KNOWN_WEAK_SECRETS or len(secret) < MIN_SECRET_LENGTH:
+            raise ConfigError(
+                "Refusing to start in production without a real SECRET_KEY: set SECRET_KEY "
+                f"to a random value of at least {MIN_SECRET_LENGTH} characters "
+                "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+        database_url = os.environ.get("DATABASE_URL")
+        if not database_url:
+            raise ConfigError("Refusing to start in production without DATABASE_URL.")
+        self.SECRET_KEY = secret
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(database_url)
+        self.RATELIMIT_STORAGE_URI = os.environ.get(
+            "RATELIMIT_STORAGE_URI", self.RATELIMIT_STORAGE_URI
+        )
+        self.TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 1)
+        self.LOG_LEVEL = os.environ.get("LOG_LEVEL", self.LOG_LEVEL)
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "test": TestConfig,
+}
+
+
+def config_from_environment() -> BaseConfig:
+    name = os.environ.get("ENGAGE_ENV", "development").strip().lower()
+    try:
+        return CONFIGS[name]()
+    except KeyError:
+        raise ConfigError(
+            f"ENGAGE_ENV must be one of {', '.join(sorted(CONFIGS))}, not {name!r}."
+        ) from None

@@ -1,0 +1,56 @@
+"""Error pages in the site's own layout; never a stack trace (ASVS 7.4.1)."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+PAGES = {
+    400: ("errors/400.html", "There is a problem with your request"),
+    403: ("errors/403.html", "You do not have permission to see this page"),
+    404: ("errors/404.html", "Page not found"),
+    405: ("errors/405.html", "That action is not available here"),
+    413: ("errors/400.html", "What you sent is too large"),
+    429: ("errors/429.html", "Too many attempts"),
+    500: ("errors/500.html", "Sorry, there is a problem with the service"),
+}
+
+
+def _render(code: int, **context):
+    template, title = PAGES.get(code, PAGES[500] if code >= 500 else PAGES[400])
+    return (
+        render_template(template, title=title, code=code, reference=g.get("request_id"), **context),
+        code,
+    )
+
+
+def handle_http_error(error: HTTPException):
+    code = error.code or 500
+    response_body, status = _render(code, description=None)
+    if code == 405 and error.valid_methods:
+        return response_body, status, {"Allow": ", ".join(error.valid_methods)}
+    return response_body, status
+
+
+def handle_csrf_error(error: CSRFError):
+    log.info("csrf_rejected", extra={"reason": error.description})
+    return _render(400, csrf=True)
+
+
+def handle_unexpected(error: Exception):
+    if isinstance(error, HTTPException):
+        return handle_http_error(error)
+    log.exception("unhandled_error", extra={"error_type": type(error).__name__})
+    return _render(500)
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(InternalServerError, handle_unexpected)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,16 @@
+from flask import render_template
+
+from engage.permissions import public
+from engage.public import bp
+
+
+@bp.get("/")
+@public
+def index():
+    return render_template("public/index.html", title="Tell the Race Equity Taskforce")
+
+
+@bp.get("/accessibility")
+@public
+def accessibility():
+    return render_template("public/accessibility.html", title="Accessibility statement")

@@ -1,0 +1,1 @@
+"""Use cases. Plain functions with explicit arguments; each commits once at its end."""

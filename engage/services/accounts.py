@@ -1,0 +1,93 @@
+"""Accounts: creating them, signing in and ending sessions."""
+
+from __future__ import annotations
+
+import logging
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+
+from engage.extensions import db
+from engage.models.base import utcnow
+from engage.models.users import Role, User, new_session_nonce
+from engage.services import passwords
+from engage.services.transaction import ServiceError, transactional
+
+log = logging.getLogger(__name__)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _checked_email(email: str) -> str:
+    try:
+        # Deliverability needs DNS, which staff set-up must not depend on.
+        return normalise_email(
+            validate_email(email.strip(), check_deliverability=False).normalized
+        )
+    except EmailNotValidError:
+        raise ServiceError(
+            {"email": "Enter an email address in the correct format, like name@example.com"}
+        ) from None
+
+
+@transactional
+def create_user(*, email: str, display_name: str, password: str, role: Role) -> User:
+    email = _checked_email(email)
+    errors: dict[str, str] = {}
+    if not display_name.strip():
+        errors["display_name"] = "Enter a name"
+    problem = passwords.password_problem(password, email=email)
+    if problem:
+        errors["password"] = problem
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        errors["email"] = "An account with this email address already exists"
+    if errors:
+        raise ServiceError(errors)
+    user = User(
+        email=email,
+        display_name=display_name.strip(),
+        password_hash=passwords.hash_password(password),
+        role=role,
+    )
+    db.session.add(user)
+    db.session.flush()
+    log.info("user_created", extra={"user_id": user.id, "role": role.value})
+    return user
+
+
+@transactional
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None. Same cost either way."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    ok = passwords.verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.active:
+        log.info(
+            "sign_in_failed",
+            extra={"user_id": user.id if user else None, "reason": "bad_credentials"},
+        )
+        return None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    user.last_signed_in_at = utcnow()
+    log.info("sign_in_succeeded", extra={"user_id": user.id})
+    return user
+
+
+@transactional
+def end_all_sessions(user: User) -> None:
+    """Invalidate every session of this user, including copies of old cookies."""
+    user.session_nonce = new_session_nonce()
+    log.info("sessions_ended", extra={"user_id": user.id})
+
+
+def load_user_by_session_id(session_id: str) -> User | None:
+    """Flask-Login user loader: the id and the current nonce must both match."""
+    user_id, _, nonce = session_id.partition(":")
+    if not user_id.isdigit() or not nonce:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_nonce != nonce or not user.active:
+        return None
+    return user

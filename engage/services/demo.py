@@ -1,0 +1,133 @@
+"""Demo data for local use: accounts for each role and a part-filled register.
+
+The register deliberately has gaps (two independent member places vacant, a missing
+substitute, a lapsed term, an unsigned agreement) so the composition check has
+something to show. Loading twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from engage import clock
+from engage.extensions import db
+from engage.models import Body, BodyKind, LocalAuthority, MembershipRole, Person, Role, Theme, User
+from engage.services import accounts, memberships
+from engage.services.transaction import transactional
+
+DEMO_PASSWORD = "try-engage-locally"
+DEMO_ACCOUNTS = [
+    ("admin@engage.example", "Demo Administrator", Role.ADMIN),
+    ("secretariat@engage.example", "Demo Secretariat", Role.SECRETARIAT),
+    ("officer@engage.example", "Demo Engagement Officer", Role.ENGAGEMENT_OFFICER),
+    ("working-group@engage.example", "Demo Working Group Member", Role.WORKING_GROUP_MEMBER),
+    ("group@engage.example", "Demo Community Group Contact", Role.GROUP_CONTACT),
+]
+
+INDEPENDENT_MEMBERS = [
+    "Kwame Mensah", "Priya Sharma", "Tomasz Nowak", "Fatima Begum", "Siobhan Doyle",
+    "Hassan Ali", "Grace Adeyemi", "Mei Lin Chen", "Jaswinder Kaur", "Daniel Murphy",
+]
+REPRESENTATIVES = {
+    "Birmingham": ("Helen Carter", "Imran Hussain"),
+    "Coventry": ("Marcus Reid", "Anita Patel"),
+    "Dudley": ("Claire Whitehouse", "Gareth Evans"),
+    "Sandwell": ("Nadia Rahman", "Paul Brooks"),
+    "Solihull": ("Rebecca Stone", "Olumide Bakare"),
+    "Walsall": ("Sunita Gill", None),
+    "Wolverhampton": ("Tendai Moyo", "Karen Price"),
+}
+EXTRA_BODIES = [
+    ("jobs-economy-working-group", "Jobs and economy working group", BodyKind.WORKING_GROUP,
+     "jobs_economy"),
+    ("housing-working-group", "Housing working group", BodyKind.WORKING_GROUP, "housing"),
+    ("mayoral-homelessness-taskforce", "Mayoral Homelessness Taskforce",
+     BodyKind.MAYORAL_TASKFORCE, None),
+]
+
+
+def _person_id(name: str) -> int | None:
+    return db.session.scalar(select(Person.id).where(Person.full_name == name))
+
+
+@transactional
+def _ensure_bodies() -> None:
+    for slug, name, kind, theme_slug in EXTRA_BODIES:
+        if db.session.scalar(select(Body.id).where(Body.slug == slug)) is None:
+            theme = (
+                db.session.scalar(select(Theme).where(Theme.slug == theme_slug))
+                if theme_slug
+                else None
+            )
+            db.session.add(Body(slug=slug, name=name, kind=kind, theme=theme, description=""))
+
+
+def _add(actor: User, today: date, name: str, role: MembershipRole, **fields) -> int:
+    existing = _person_id(name)
+    data = memberships.MembershipInput(
+        body_id=fields.pop("body_id"),
+        role=role,
+        term_start=fields.pop("term_start", today - timedelta(days=400)),
+        term_end=fields.pop("term_end", today + timedelta(days=700)),
+        volunteers_agreement_signed_on=fields.pop(
+            "signed", today - timedelta(days=395)
+        ),
+        person_id=existing,
+        new_person_name="" if existing else name,
+        **fields,
+    )
+    return memberships.add_membership(data, actor=actor, today=today).id
+
+
+def _load_register(actor: User, today: date) -> None:
+    taskforce = memberships.get_body("taskforce")
+    ids = {"body_id": taskforce.id}
+    _add(actor, today, "Dr Amara Okafor", MembershipRole.CHAIR, **ids)
+    _add(actor, today, "Rajesh Mistry", MembershipRole.DEPUTY_CHAIR, **ids)
+    for index, name in enumerate(INDEPENDENT_MEMBERS):
+        extra = {}
+        if index == 0:
+            extra["term_end"] = today - timedelta(days=20)  # lapsed, still open
+        if index == 1:
+            extra["signed"] = None  # agreement not yet signed
+        if index == 2:
+            extra["term_end"] = today + timedelta(days=45)  # ends soon
+        _add(actor, today, name, MembershipRole.INDEPENDENT_MEMBER, **ids, **extra)
+    authorities = {
+        a.name: a.id for a in db.session.scalars(select(LocalAuthority)).all()
+    }
+    for authority, (rep, substitute) in REPRESENTATIVES.items():
+        rep_id = _add(
+            actor, today, rep, MembershipRole.PUBLIC_SERVICE_REPRESENTATIVE,
+            local_authority_id=authorities[authority], **ids,
+        )
+        if substitute:
+            _add(actor, today, substitute, MembershipRole.SUBSTITUTE,
+                 substitute_for_id=rep_id, **ids)
+    _add(actor, today, "Lucy Adams", MembershipRole.SECRETARIAT, signed=None, **ids)
+    housing = memberships.get_body("housing-working-group")
+    _add(actor, today, "Siobhan Doyle", MembershipRole.CHAIR, body_id=housing.id)
+    _add(actor, today, "Nadia Rahman", MembershipRole.MEMBER, body_id=housing.id)
+    homelessness = memberships.get_body("mayoral-homelessness-taskforce")
+    _add(actor, today, "Grace Adeyemi", MembershipRole.MEMBER, body_id=homelessness.id)
+
+
+def load_demo_data() -> str:
+    created = 0
+    for email, name, role in DEMO_ACCOUNTS:
+        if db.session.scalar(select(User.id).where(User.email == email)) is None:
+            accounts.create_user(email=email, display_name=name, password=DEMO_PASSWORD, role=role)
+            created += 1
+    _ensure_bodies()
+    taskforce = memberships.get_body("taskforce")
+    register_loaded = bool(taskforce.memberships)
+    if not register_loaded:
+        actor = db.session.scalar(select(User).where(User.email == DEMO_ACCOUNTS[0][0]))
+        _load_register(actor, clock.today())
+    return (
+        f"Demo data ready: {created} new account(s); register "
+        f"{'already loaded' if register_loaded else 'loaded'}. "
+        f"Sign in as {DEMO_ACCOUNTS[0][0]} with the password '{DEMO_PASSWORD}'."
+    )

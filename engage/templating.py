@@ -1,0 +1,24 @@
+"""Jinja filters and globals shared by every template."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_login import current_user
+
+from engage.clock import format_date
+from engage.permissions import SECRETARIAT_ROLES
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def navigation():
+        items = []
+        if current_user.is_authenticated:
+            items.append(("staff.home", "Staff home"))
+            if current_user.role in SECRETARIAT_ROLES:
+                items.append(("admin.register", "Membership register"))
+        return {"nav_items": items, "site_name": "Engage"}

@@ -1,0 +1,159 @@
+"""Signing in and out (ASVS 2.2.1, 3.2.1, 3.3.1, 3.3.2, 5.1.5)."""
+
+from datetime import timedelta
+
+import pytest
+from freezegun import freeze_time
+
+from engage.models import Role
+from tests import factories
+from tests.helpers import error_summary, field_error, heading, page, submit_form
+
+EMAIL = "officer@test.example"
+
+
+@pytest.fixture
+def officer(app):
+    with app.app_context():
+        return factories.user(role=Role.ENGAGEMENT_OFFICER, email=EMAIL).id
+
+
+def sign_in(client, email=EMAIL, password=factories.PASSWORD, url="/sign-in"):
+    return submit_form(client, url, {"email": email, "password": password}, form_url="/sign-in")
+
+
+def test_sign_in_page_has_labelled_fields(client):
+    soup = page(client.get("/sign-in"))
+    for field_id in ("email", "password"):
+        assert soup.find("label", attrs={"for": field_id}) is not None
+    assert soup.find("input", id="password")["autocomplete"] == "current-password"
+
+
+def test_correct_credentials_sign_in(client, officer):
+    response = sign_in(client)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/staff/"
+    assert "Demo" not in heading(client.get("/staff/"))
+    assert "You are signed in as" in page(client.get("/staff/")).get_text()
+
+
+def test_email_is_matched_whatever_its_case(client, officer):
+    assert sign_in(client, email="  Officer@Test.Example ").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "email,password",
+    [(EMAIL, "wrong password here"), ("nobody@test.example", factories.PASSWORD)],
+    ids=["wrong-password", "unknown-email"],
+)
+def test_failed_sign_in_says_the_same_thing_either_way(client, officer, email, password):
+    response = sign_in(client, email=email, password=password)
+    assert response.status_code == 200
+    assert field_error(response, "password") == "Enter a correct email address and password"
+    assert page(response).find("input", id="email")["value"] == email
+    assert page(response).find("title").get_text().startswith("Error: ")
+
+
+def test_empty_form_says_what_is_missing(client):
+    response = sign_in(client, email="", password="")
+    assert error_summary(response) == ["Enter your email address", "Enter your password"]
+    assert page(response).select_one(".error-summary a")["href"] == "#email"
+
+
+def test_deactivated_account_cannot_sign_in(app, client, officer):
+    from engage.extensions import db
+    from engage.models import User
+
+    with app.app_context():
+        db.session.get(User, officer).active = False
+        db.session.commit()
+    assert sign_in(client).status_code == 200
+
+
+def test_sign_in_is_rate_limited_with_a_clear_message(client, officer):
+    for _ in range(5):
+        assert sign_in(client, password="not the password").status_code == 200
+    response = sign_in(client, password="not the password")
+    assert response.status_code == 429
+    assert heading(response) == "Too many attempts"
+    assert "Wait 15 minutes" in page(response).get_text()
+    # The right password is refused too while the limit holds.
+    assert sign_in(client).status_code == 429
+
+
+def test_rate_limit_per_address_covers_many_accounts(client):
+    for n in range(10):
+        sign_in(client, email=f"guess{n}@test.example", password="not the password")
+    assert sign_in(client, email="another@test.example").status_code == 429
+
+
+def test_session_cookie_changes_at_sign_in(client, officer):
+    client.get("/sign-in")
+    before = client.get_cookie("engage_session")
+    sign_in(client)
+    after = client.get_cookie("engage_session")
+    assert before is not None and after is not None
+    assert before.value != after.value
+
+
+def test_sign_out_ends_the_session_on_the_server(app, client, officer):
+    sign_in(client)
+    stolen = client.get_cookie("engage_session").value
+    response = submit_form(client, "/sign-out", {}, form_url="/staff/")
+    assert response.status_code == 302
+    # Replaying the old cookie does not get back in.
+    replay = app.test_client()
+    replay.set_cookie("engage_session", stolen)
+    assert replay.get("/staff/").status_code == 302
+
+
+def test_sign_out_in_one_browser_ends_sessions_in_others(app, client, officer):
+    sign_in(client)
+    other = app.test_client()
+    sign_in(other)
+    submit_form(client, "/sign-out", {}, form_url="/staff/")
+    assert other.get("/staff/").status_code == 302
+
+
+def test_idle_session_expires_after_30_minutes(client, officer):
+    with freeze_time("2026-11-23 09:00:00") as clock:
+        sign_in(client)
+        clock.tick(timedelta(minutes=29))
+        assert client.get("/staff/").status_code == 200
+        clock.tick(timedelta(minutes=29))
+        assert client.get("/staff/").status_code == 200
+        clock.tick(timedelta(minutes=31))
+        response = client.get("/staff/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in")
+
+
+def test_session_expires_after_12_hours_even_when_active(client, officer):
+    with freeze_time("2026-11-23 08:00:00") as clock:
+        sign_in(client)
+        for _ in range(28):  # 11 hours 40 minutes, never idle for long
+            clock.tick(timedelta(minutes=25))
+            assert client.get("/staff/").status_code == 200
+        clock.tick(timedelta(minutes=25))
+        response = client.get("/staff/")
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "target,expected",
+    [
+        ("/admin/memberships", "/admin/memberships"),
+        ("https://evil.example/phish", "/staff/"),
+        ("//evil.example", "/staff/"),
+        ("/\\evil.example", "/staff/"),
+        ("javascript:alert(1)", "/staff/"),
+    ],
+)
+def test_next_only_goes_to_this_site(client, officer, target, expected):
+    response = sign_in(client, url=f"/sign-in?next={target}")
+    assert response.headers["Location"] == expected
+
+
+def test_signed_in_user_visiting_sign_in_goes_on(client, officer):
+    sign_in(client)
+    assert client.get("/sign-in").headers["Location"] == "/staff/"

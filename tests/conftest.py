@@ -1,0 +1,107 @@
+"""Shared fixtures: an app on a database built by the migrations, cleaned after each test.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import flask_migrate
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import MetaData
+
+from engage import create_app
+from engage.config import TestConfig
+from engage.extensions import db, limiter
+from engage.models import Role
+from tests import factories
+from tests.helpers import submit_form
+
+
+def _drop_everything() -> None:
+    """Start from an empty database, whatever an earlier run left behind."""
+    existing = MetaData()
+    existing.reflect(bind=db.engine)
+    existing.drop_all(bind=db.engine)
+
+
+def _snapshot() -> dict[str, list[dict]]:
+    """Every row the migrations wrote (the reference data), table by table."""
+    with db.engine.connect() as connection:
+        return {
+            table.name: [dict(row._mapping) for row in connection.execute(table.select())]
+            for table in db.metadata.sorted_tables
+        }
+
+
+def _restore(snapshot: dict[str, list[dict]]) -> None:
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+        for table in db.metadata.sorted_tables:
+            if snapshot[table.name]:
+                connection.execute(table.insert(), snapshot[table.name])
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or (
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'engage-test.db'}"
+    )
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Iterator[Flask]:
+    app = create_app(TestConfig(database_url=database_url))
+    with app.app_context():
+        _drop_everything()
+        flask_migrate.upgrade()
+        app.extensions["engage_test_snapshot"] = _snapshot()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(app: Flask) -> Iterator[None]:
+    yield
+    with app.app_context():
+        db.session.remove()
+        _restore(app.extensions["engage_test_snapshot"])
+    limiter.reset()
+
+
+@pytest.fixture
+def ctx(app: Flask) -> Iterator[Flask]:
+    """An application context for service tests. Client tests must not hold one open,
+    or their requests would share it (and Flask-Login's cached user) between calls."""
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(app: Flask, client: FlaskClient):
+    """Create an account with the role and sign in with it through the real form."""
+
+    def sign_in(role: Role, *, email: str | None = None):
+        email = email or f"{role.value.replace('_', '-')}@test.example"
+        with app.app_context():
+            user = factories.user(role=role, email=email)
+            user_id = user.id
+        response = submit_form(
+            client, "/sign-in", {"email": email, "password": factories.PASSWORD}
+        )
+        assert response.status_code == 302, "sign-in failed in the test helper"
+        return user_id
+
+    return sign_in

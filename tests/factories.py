@@ -1,0 +1,95 @@
+"""Plain factory functions with sensible defaults. Call them inside an app context."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from engage.extensions import db
+from engage.models import Body, LocalAuthority, MembershipRole, Person, Role, User
+from engage.services import accounts, memberships
+
+PASSWORD = "correct horse battery"
+_counter = itertools.count(1)
+
+
+def user(*, role: Role = Role.ADMIN, email: str | None = None, password: str = PASSWORD) -> User:
+    n = next(_counter)
+    return accounts.create_user(
+        email=email or f"user{n}@test.example",
+        display_name=f"Test User {n}",
+        password=password,
+        role=role,
+    )
+
+
+def body(slug: str = "taskforce") -> Body:
+    return db.session.scalar(select(Body).where(Body.slug == slug))
+
+
+def authority(name: str) -> LocalAuthority:
+    return db.session.scalar(select(LocalAuthority).where(LocalAuthority.name == name))
+
+
+def person(name: str | None = None, **fields) -> Person:
+    found = Person(full_name=name or f"Person {next(_counter)}", **fields)
+    db.session.add(found)
+    db.session.commit()
+    return found
+
+
+def membership(
+    *,
+    role: MembershipRole = MembershipRole.INDEPENDENT_MEMBER,
+    name: str | None = None,
+    body_slug: str = "taskforce",
+    actor: User | None = None,
+    today: date | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    signed: date | None | str = "default",
+    authority_name: str | None = None,
+    substitute_for_id: int | None = None,
+):
+    today = today or date(2026, 11, 23)
+    actor = actor or db.session.scalar(select(User)) or user()
+    data = memberships.MembershipInput(
+        body_id=body(body_slug).id,
+        role=role,
+        term_start=start or today - timedelta(days=100),
+        term_end=end,
+        volunteers_agreement_signed_on=(
+            today - timedelta(days=101) if signed == "default" else signed
+        ),
+        new_person_name=name or f"Member {next(_counter)}",
+        local_authority_id=authority(authority_name).id if authority_name else None,
+        substitute_for_id=substitute_for_id,
+    )
+    return memberships.add_membership(data, actor=actor, today=today)
+
+
+CONSTITUENT = [
+    "Birmingham", "Coventry", "Dudley", "Sandwell", "Solihull", "Walsall", "Wolverhampton",
+]
+
+
+def full_taskforce(today: date = date(2026, 11, 23)) -> None:
+    """A Taskforce whose composition matches its terms exactly."""
+    membership(role=MembershipRole.CHAIR, name="The Chair", today=today)
+    for n in range(12):
+        membership(name=f"Independent {n + 1}", today=today)
+    for name in CONSTITUENT:
+        rep = membership(
+            role=MembershipRole.PUBLIC_SERVICE_REPRESENTATIVE,
+            name=f"Rep {name}",
+            authority_name=name,
+            today=today,
+        )
+        membership(
+            role=MembershipRole.SUBSTITUTE,
+            name=f"Sub {name}",
+            substitute_for_id=rep.id,
+            today=today,
+        )

@@ -1,0 +1,57 @@
+from sqlalchemy import func, select
+
+from engage.cli import main
+from engage.extensions import db
+from engage.models import Membership, Role, User
+from engage.services import demo
+
+
+def test_users_create_makes_the_first_admin(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        main,
+        ["users", "create", "--email", "first@example.org", "--name", "First Admin",
+         "--password-stdin"],
+        input="a long memorable phrase\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Created account" in result.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "first@example.org"))
+        assert user.role is Role.ADMIN
+
+
+def test_users_create_explains_a_weak_password(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        main, ["users", "create", "--email", "x@example.org", "--name", "X", "--password-stdin"],
+        input="short\n",
+    )
+    assert result.exit_code == 1
+    assert "password: Password must be 12 characters or more" in result.output
+
+
+def test_demo_load_is_idempotent(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(main, ["demo", "load"])
+    assert first.exit_code == 0, first.output
+    assert f"'{demo.DEMO_PASSWORD}'" in first.output
+    with app.app_context():
+        memberships_before = db.session.scalar(select(func.count()).select_from(Membership))
+    second = runner.invoke(main, ["demo", "load"])
+    assert "register already loaded" in second.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Membership)) == (
+            memberships_before
+        )
+        assert memberships_before > 25
+
+
+def test_demo_load_refuses_in_production(app):
+    app.config["DEMO_DATA_ALLOWED"] = False
+    try:
+        result = app.test_cli_runner().invoke(main, ["demo", "load"])
+    finally:
+        app.config["DEMO_DATA_ALLOWED"] = True
+    assert result.exit_code == 1
+    assert "never loaded in production" in result.output

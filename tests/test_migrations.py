@@ -1,0 +1,85 @@
+"""The migrations are the only source of the schema, on SQLite and PostgreSQL alike."""
+
+import flask_migrate
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, inspect, select
+
+from engage.extensions import db
+from engage.models import (
+    Body,
+    EthnicGroup,
+    Indicator,
+    LocalAuthority,
+    TaskforceFunction,
+    Theme,
+)
+
+
+def test_models_and_migrations_agree(ctx):
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+    assert differences == []
+
+
+def test_downgrade_to_nothing_and_back_up(ctx):
+    flask_migrate.downgrade(revision="base")
+    assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+    flask_migrate.upgrade()
+    assert "memberships" in inspect(db.engine).get_table_names()
+
+
+def test_themes_are_seeded_with_the_contract_slugs(ctx):
+    slugs = db.session.scalars(select(Theme.slug).order_by(Theme.sort_order)).all()
+    assert slugs == [
+        "jobs_economy",
+        "education_skills",
+        "transport",
+        "housing",
+        "health_wellbeing",
+        "criminal_justice",
+    ]
+
+
+def test_the_seven_constituent_authorities_are_seeded(ctx):
+    names = db.session.scalars(
+        select(LocalAuthority.name).where(LocalAuthority.constituent).order_by(LocalAuthority.name)
+    ).all()
+    assert names == [
+        "Birmingham", "Coventry", "Dudley", "Sandwell", "Solihull", "Walsall", "Wolverhampton",
+    ]
+    assert db.session.scalar(select(func.count()).select_from(LocalAuthority)) > 7
+
+
+def test_census_2021_ethnic_groups_under_five_headings(ctx):
+    groups = db.session.scalars(select(EthnicGroup).order_by(EthnicGroup.sort_order)).all()
+    census = [g for g in groups if g.code != "prefer_not_to_say"]
+    assert len(census) == 19
+    assert len({g.heading for g in census}) == 5
+    assert groups[-1].label == "Prefer not to say"
+
+
+def test_six_functions_with_their_indicators(ctx):
+    functions = db.session.scalars(
+        select(TaskforceFunction).order_by(TaskforceFunction.sort_order)
+    ).all()
+    assert [f.title for f in functions] == [
+        "Strategic influence",
+        "Amplify community voice",
+        "Data driven decisions",
+        "Social innovation",
+        "Accountability",
+        "Champion inclusion",
+    ]
+    assert [len(f.indicators) for f in functions] == [3, 2, 2, 2, 2, 1]
+    assert db.session.scalar(select(func.count()).select_from(Indicator)) == 12
+    engaged = db.session.scalar(
+        select(Indicator).where(Indicator.slug == "community_groups_engaged")
+    )
+    assert engaged.text == "Number of community groups engaged within WMCA decision making."
+
+
+def test_the_taskforce_and_its_advisory_group_exist(ctx):
+    slugs = set(db.session.scalars(select(Body.slug)))
+    assert {"taskforce", "members-advisory-group"} <= slugs
