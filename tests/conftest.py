@@ -98,9 +98,7 @@ def login_as(app: Flask, client: FlaskClient):
         with app.app_context():
             user = factories.user(role=role, email=email)
             user_id = user.id
-        response = submit_form(
-            client, "/sign-in", {"email": email, "password": factories.PASSWORD}
-        )
+        response = submit_form(client, "/sign-in", {"email": email, "password": factories.PASSWORD})
         assert response.status_code == 302, "sign-in failed in the test helper"
         return user_id
 

@@ -68,9 +68,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, membership_id, endpoint)
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
-@pytest.mark.parametrize(
-    "endpoint", sorted(e for e in STAFF_MATRIX if e != "auth.sign_out")
-)
+@pytest.mark.parametrize("endpoint", sorted(e for e in STAFF_MATRIX if e != "auth.sign_out"))
 def test_role_matrix(login_as, client, membership_id, role, endpoint):
     login_as(role)
     template, allowed = STAFF_MATRIX[endpoint]

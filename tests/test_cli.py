@@ -10,8 +10,15 @@ def test_users_create_makes_the_first_admin(app):
     runner = app.test_cli_runner()
     result = runner.invoke(
         main,
-        ["users", "create", "--email", "first@example.org", "--name", "First Admin",
-         "--password-stdin"],
+        [
+            "users",
+            "create",
+            "--email",
+            "first@example.org",
+            "--name",
+            "First Admin",
+            "--password-stdin",
+        ],
         input="a long memorable phrase\n",
     )
     assert result.exit_code == 0, result.output
@@ -24,7 +31,8 @@ def test_users_create_makes_the_first_admin(app):
 def test_users_create_explains_a_weak_password(app):
     runner = app.test_cli_runner()
     result = runner.invoke(
-        main, ["users", "create", "--email", "x@example.org", "--name", "X", "--password-stdin"],
+        main,
+        ["users", "create", "--email", "x@example.org", "--name", "X", "--password-stdin"],
         input="short\n",
     )
     assert result.exit_code == 1

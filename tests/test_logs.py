@@ -13,10 +13,14 @@ def test_sign_in_events_are_logged_without_credentials(app, client, caplog):
     with app.app_context():
         user_id = factories.user(role=Role.ADMIN, email="canary.person@test.example").id
     caplog.set_level(logging.INFO, logger="engage")
-    submit_form(client, "/sign-in", {"email": "canary.person@test.example",
-                                     "password": "wrong canary password"})
-    submit_form(client, "/sign-in", {"email": "canary.person@test.example",
-                                     "password": factories.PASSWORD})
+    submit_form(
+        client,
+        "/sign-in",
+        {"email": "canary.person@test.example", "password": "wrong canary password"},
+    )
+    submit_form(
+        client, "/sign-in", {"email": "canary.person@test.example", "password": factories.PASSWORD}
+    )
     events = [(r.getMessage(), getattr(r, "user_id", None)) for r in caplog.records]
     assert ("sign_in_failed", user_id) in events
     assert ("sign_in_succeeded", user_id) in events
@@ -35,7 +39,7 @@ def test_access_denials_are_logged(login_as, client, caplog):
 
 def test_json_lines_cannot_be_forged_with_newlines():
     record = logging.LogRecord("engage", logging.INFO, __file__, 1, "event\nfake line", (), None)
-    record.user_id = "1\n{\"level\": \"ERROR\"}"
+    record.user_id = '1\n{"level": "ERROR"}'
     line = JsonFormatter().format(record)
     assert "\n" not in line
     assert json.loads(line)["event"] == "event\nfake line"

@@ -47,7 +47,13 @@ def test_the_seven_constituent_authorities_are_seeded(ctx):
         select(LocalAuthority.name).where(LocalAuthority.constituent).order_by(LocalAuthority.name)
     ).all()
     assert names == [
-        "Birmingham", "Coventry", "Dudley", "Sandwell", "Solihull", "Walsall", "Wolverhampton",
+        "Birmingham",
+        "Coventry",
+        "Dudley",
+        "Sandwell",
+        "Solihull",
+        "Walsall",
+        "Wolverhampton",
     ]
     assert db.session.scalar(select(func.count()).select_from(LocalAuthority)) > 7
 

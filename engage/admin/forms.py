@@ -40,7 +40,8 @@ class MembershipForm(FlaskForm):
     local_authority_id = SelectField("Local authority they represent", choices=[], default="")
     substitute_for_id = SelectField("Substitute for", choices=[], default="")
     term_start = DateField(
-        "Term start", validators=[InputRequired("Enter the date the term starts")],
+        "Term start",
+        validators=[InputRequired("Enter the date the term starts")],
     )
     term_end = DateField("Term end (optional)", validators=[Optional()])
     volunteers_agreement_signed_on = DateField(

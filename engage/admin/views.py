@@ -86,8 +86,10 @@ def add_membership():
         except ServiceError as error:
             apply_service_errors(form, error.errors)
         else:
-            flash(f"Added {membership.person.full_name} as {membership.role.label.lower()}.",
-                  "success")
+            flash(
+                f"Added {membership.person.full_name} as {membership.role.label.lower()}.",
+                "success",
+            )
             return redirect(url_for("admin.register", body=body.slug))
     friendlier_date_errors(form)
     return render_template(
@@ -144,8 +146,7 @@ def edit_membership(membership_id: int):
 def end_membership(membership_id: int):
     membership = _membership_or_404(membership_id)
     if request.method == "GET":
-        form = EndMembershipForm(formdata=None, version=membership.version,
-                                 ended_on=clock.today())
+        form = EndMembershipForm(formdata=None, version=membership.version, ended_on=clock.today())
     else:
         form = EndMembershipForm()
     if form.validate_on_submit():

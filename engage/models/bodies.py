@@ -102,12 +102,8 @@ class Person(Base):
 class Membership(Base):
     __tablename__ = "memberships"
     __table_args__ = (
-        CheckConstraint(
-            "term_end IS NULL OR term_end >= term_start", name="term_end_after_start"
-        ),
-        CheckConstraint(
-            "ended_on IS NULL OR ended_on >= term_start", name="ended_after_start"
-        ),
+        CheckConstraint("term_end IS NULL OR term_end >= term_start", name="term_end_after_start"),
+        CheckConstraint("ended_on IS NULL OR ended_on >= term_start", name="ended_after_start"),
         CheckConstraint(
             "role NOT IN ('public_service_representative', 'substitute') "
             "OR local_authority_id IS NOT NULL",
@@ -120,9 +116,7 @@ class Membership(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("people.id", ondelete="RESTRICT"), index=True
-    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="RESTRICT"), index=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="RESTRICT"), index=True)
     role: Mapped[MembershipRole] = mapped_column(enum_column(MembershipRole, "membership_role"))
     local_authority_id: Mapped[int | None] = mapped_column(
@@ -130,9 +124,7 @@ class Membership(Base):
     )
     # NO ACTION rather than RESTRICT: checked at the end of a statement, so a bulk
     # delete of a representative with their substitute is possible; a lone delete is not.
-    substitute_for_id: Mapped[int | None] = mapped_column(
-        ForeignKey("memberships.id"), index=True
-    )
+    substitute_for_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id"), index=True)
     term_start: Mapped[date] = mapped_column(Date)
     term_end: Mapped[date | None] = mapped_column(Date)
     volunteers_agreement_signed_on: Mapped[date | None] = mapped_column(Date)

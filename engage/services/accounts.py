@@ -23,9 +23,7 @@ def normalise_email(email: str) -> str:
 def _checked_email(email: str) -> str:
     try:
         # Deliverability needs DNS, which staff set-up must not depend on.
-        return normalise_email(
-            validate_email(email.strip(), check_deliverability=False).normalized
-        )
+        return normalise_email(validate_email(email.strip(), check_deliverability=False).normalized)
     except EmailNotValidError:
         raise ServiceError(
             {"email": "Enter an email address in the correct format, like name@example.com"}

@@ -114,7 +114,9 @@ def _seat(authority: LocalAuthority, holding) -> AuthoritySeat:
         for m in holding(MembershipRole.SUBSTITUTE)
         if m.local_authority_id == authority.id and (rep is None or m.substitute_for_id == rep.id)
     ]
-    return AuthoritySeat(authority=authority, representative=rep, substitute=subs[0] if subs else None)
+    return AuthoritySeat(
+        authority=authority, representative=rep, substitute=subs[0] if subs else None
+    )
 
 
 def _plural(count: int, word: str) -> str:
@@ -134,9 +136,7 @@ def _gaps(c: Composition) -> list[str]:
             f"({count} of {INDEPENDENT_MEMBERS_REQUIRED})"
         )
     elif count > INDEPENDENT_MEMBERS_REQUIRED:
-        gaps.append(
-            f"{count} independent members; the terms set {INDEPENDENT_MEMBERS_REQUIRED}"
-        )
+        gaps.append(f"{count} independent members; the terms set {INDEPENDENT_MEMBERS_REQUIRED}")
     for seat in c.seats:
         if seat.representative is None:
             gaps.append(f"{seat.authority.name} has no public service representative")
@@ -147,9 +147,7 @@ def _gaps(c: Composition) -> list[str]:
             f"{_plural(len(c.lapsed), 'membership')} past the end of term and not yet ended"
         )
     if c.unsigned:
-        gaps.append(
-            f"{_plural(len(c.unsigned), 'member')} without a signed volunteers agreement"
-        )
+        gaps.append(f"{_plural(len(c.unsigned), 'member')} without a signed volunteers agreement")
     return gaps
 
 
@@ -158,7 +156,9 @@ def membership_flags(m: Membership, *, on: date) -> list[tuple[str, str]]:
     flags: list[tuple[str, str]] = []
     if m.ended_on is not None and m.ended_on < on:
         return [(f"Ended {format_date(m.ended_on)}", "grey")]
-    if m.has_lapsed(on):
+    if m.ended_on is not None:
+        flags.append((f"Leaves after {format_date(m.ended_on)}", "yellow"))
+    elif m.has_lapsed(on):
         flags.append(("Term over, not yet ended", "red"))
     elif m.term_start > on:
         flags.append(("Starts later", "blue"))

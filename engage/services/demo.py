@@ -27,8 +27,16 @@ DEMO_ACCOUNTS = [
 ]
 
 INDEPENDENT_MEMBERS = [
-    "Kwame Mensah", "Priya Sharma", "Tomasz Nowak", "Fatima Begum", "Siobhan Doyle",
-    "Hassan Ali", "Grace Adeyemi", "Mei Lin Chen", "Jaswinder Kaur", "Daniel Murphy",
+    "Kwame Mensah",
+    "Priya Sharma",
+    "Tomasz Nowak",
+    "Fatima Begum",
+    "Siobhan Doyle",
+    "Hassan Ali",
+    "Grace Adeyemi",
+    "Mei Lin Chen",
+    "Jaswinder Kaur",
+    "Daniel Murphy",
 ]
 REPRESENTATIVES = {
     "Birmingham": ("Helen Carter", "Imran Hussain"),
@@ -40,11 +48,19 @@ REPRESENTATIVES = {
     "Wolverhampton": ("Tendai Moyo", "Karen Price"),
 }
 EXTRA_BODIES = [
-    ("jobs-economy-working-group", "Jobs and economy working group", BodyKind.WORKING_GROUP,
-     "jobs_economy"),
+    (
+        "jobs-economy-working-group",
+        "Jobs and economy working group",
+        BodyKind.WORKING_GROUP,
+        "jobs_economy",
+    ),
     ("housing-working-group", "Housing working group", BodyKind.WORKING_GROUP, "housing"),
-    ("mayoral-homelessness-taskforce", "Mayoral Homelessness Taskforce",
-     BodyKind.MAYORAL_TASKFORCE, None),
+    (
+        "mayoral-homelessness-taskforce",
+        "Mayoral Homelessness Taskforce",
+        BodyKind.MAYORAL_TASKFORCE,
+        None,
+    ),
 ]
 
 
@@ -71,9 +87,7 @@ def _add(actor: User, today: date, name: str, role: MembershipRole, **fields) ->
         role=role,
         term_start=fields.pop("term_start", today - timedelta(days=400)),
         term_end=fields.pop("term_end", today + timedelta(days=700)),
-        volunteers_agreement_signed_on=fields.pop(
-            "signed", today - timedelta(days=395)
-        ),
+        volunteers_agreement_signed_on=fields.pop("signed", today - timedelta(days=395)),
         person_id=existing,
         new_person_name="" if existing else name,
         **fields,
@@ -95,17 +109,20 @@ def _load_register(actor: User, today: date) -> None:
         if index == 2:
             extra["term_end"] = today + timedelta(days=45)  # ends soon
         _add(actor, today, name, MembershipRole.INDEPENDENT_MEMBER, **ids, **extra)
-    authorities = {
-        a.name: a.id for a in db.session.scalars(select(LocalAuthority)).all()
-    }
+    authorities = {a.name: a.id for a in db.session.scalars(select(LocalAuthority)).all()}
     for authority, (rep, substitute) in REPRESENTATIVES.items():
         rep_id = _add(
-            actor, today, rep, MembershipRole.PUBLIC_SERVICE_REPRESENTATIVE,
-            local_authority_id=authorities[authority], **ids,
+            actor,
+            today,
+            rep,
+            MembershipRole.PUBLIC_SERVICE_REPRESENTATIVE,
+            local_authority_id=authorities[authority],
+            **ids,
         )
         if substitute:
-            _add(actor, today, substitute, MembershipRole.SUBSTITUTE,
-                 substitute_for_id=rep_id, **ids)
+            _add(
+                actor, today, substitute, MembershipRole.SUBSTITUTE, substitute_for_id=rep_id, **ids
+            )
     _add(actor, today, "Lucy Adams", MembershipRole.SECRETARIAT, signed=None, **ids)
     housing = memberships.get_body("housing-working-group")
     _add(actor, today, "Siobhan Doyle", MembershipRole.CHAIR, body_id=housing.id)

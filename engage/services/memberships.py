@@ -187,40 +187,59 @@ def _validate_person(data: MembershipInput, errors: dict[str, str]) -> Person | 
 def _validate_representation(
     data: MembershipInput, body: Body, errors: dict[str, str]
 ) -> tuple[LocalAuthority | None, Membership | None]:
+    """Resolve the authority represented and, for a substitute, whom they stand in for."""
     authority = None
-    principal = None
     if data.local_authority_id:
         authority = db.session.get(LocalAuthority, data.local_authority_id)
         if authority is None:
             errors["local_authority_id"] = "Select a local authority from the list"
-    if data.role is MembershipRole.SUBSTITUTE:
-        if data.substitute_for_id:
-            principal = db.session.get(Membership, data.substitute_for_id)
-        if principal is None or principal.role is not MembershipRole.PUBLIC_SERVICE_REPRESENTATIVE:
-            errors["substitute_for_id"] = "Select the representative they substitute for"
-            principal = None
-        elif principal.body_id != body.id:
-            errors["substitute_for_id"] = "The representative must sit on the same body"
-        elif authority is None:
+    principal = _validate_principal(data, body, errors)
+    if principal is not None:
+        if authority is None:
             authority = principal.local_authority
         elif authority.id != principal.local_authority_id:
             errors["local_authority_id"] = (
                 "A substitute represents the same local authority as the person they stand in for"
             )
-    elif data.substitute_for_id:
-        errors["substitute_for_id"] = "Only substitutes stand in for someone"
+    _validate_authority_for_role(data, authority, errors)
+    return authority, principal
+
+
+def _validate_principal(
+    data: MembershipInput, body: Body, errors: dict[str, str]
+) -> Membership | None:
+    if data.role is not MembershipRole.SUBSTITUTE:
+        if data.substitute_for_id:
+            errors["substitute_for_id"] = "Only substitutes stand in for someone"
+        return None
+    principal = (
+        db.session.get(Membership, data.substitute_for_id) if data.substitute_for_id else None
+    )
+    if principal is None or principal.role is not MembershipRole.PUBLIC_SERVICE_REPRESENTATIVE:
+        errors["substitute_for_id"] = "Select the representative they substitute for"
+        return None
+    if principal.body_id != body.id:
+        errors["substitute_for_id"] = "The representative must sit on the same body"
+        return None
+    return principal
+
+
+def _validate_authority_for_role(
+    data: MembershipInput, authority: LocalAuthority | None, errors: dict[str, str]
+) -> None:
+    if "local_authority_id" in errors:
+        return
     if data.role.needs_local_authority:
-        if authority is None and "local_authority_id" not in errors:
+        if authority is None:
             errors["local_authority_id"] = "Select the local authority they represent"
-        elif authority is not None and not authority.constituent:
+        elif not authority.constituent:
             errors["local_authority_id"] = (
                 "Public service representatives come from the seven constituent authorities"
             )
-    elif data.local_authority_id and data.role not in (MembershipRole.MEMBER,):
+    elif authority is not None and data.role is not MembershipRole.MEMBER:
         errors["local_authority_id"] = (
             f"{with_article(data.role.label.lower()).capitalize()} does not represent an authority"
         )
-    return authority, principal
 
 
 def _check_seat_free(
@@ -250,10 +269,16 @@ def _check_seat_free(
             return
         if data.role in SINGLE_SEAT_ROLES and other.role is data.role:
             same_seat = (
-                (data.role is MembershipRole.SUBSTITUTE and principal is not None
-                 and other.substitute_for_id == principal.id)
-                or (data.role is MembershipRole.PUBLIC_SERVICE_REPRESENTATIVE
-                    and authority is not None and other.local_authority_id == authority.id)
+                (
+                    data.role is MembershipRole.SUBSTITUTE
+                    and principal is not None
+                    and other.substitute_for_id == principal.id
+                )
+                or (
+                    data.role is MembershipRole.PUBLIC_SERVICE_REPRESENTATIVE
+                    and authority is not None
+                    and other.local_authority_id == authority.id
+                )
                 or data.role in (MembershipRole.CHAIR, MembershipRole.DEPUTY_CHAIR)
             )
             if same_seat:

@@ -58,9 +58,7 @@ def _dummy_hash(time_cost: int, memory_cost: int, parallelism: int) -> str:
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
     hasher = _hasher()
-    target = stored_hash or _dummy_hash(
-        hasher.time_cost, hasher.memory_cost, hasher.parallelism
-    )
+    target = stored_hash or _dummy_hash(hasher.time_cost, hasher.memory_cost, hasher.parallelism)
     try:
         hasher.verify(target, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):

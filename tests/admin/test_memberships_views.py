@@ -97,8 +97,11 @@ def test_service_refusals_appear_beside_the_field(app, client, secretariat):
     response = submit_form(
         client,
         "/admin/memberships/new",
-        {"new_person_name": "Amina Yusuf", "role": "public_service_representative",
-         "term_start": "2026-04-01"},
+        {
+            "new_person_name": "Amina Yusuf",
+            "role": "public_service_representative",
+            "term_start": "2026-04-01",
+        },
     )
     assert field_error(response, "local_authority_id") == (
         "Select the local authority they represent"
@@ -108,8 +111,11 @@ def test_service_refusals_appear_beside_the_field(app, client, secretariat):
 
 
 def test_missing_role_links_to_the_first_radio(client, secretariat):
-    response = submit_form(client, "/admin/memberships/new",
-                           {"new_person_name": "X Person", "term_start": "2026-04-01"})
+    response = submit_form(
+        client,
+        "/admin/memberships/new",
+        {"new_person_name": "X Person", "term_start": "2026-04-01"},
+    )
     assert "Select a role" in error_summary(response)
     assert page(response).find("a", string="Select a role")["href"] == "#role-0"
     assert page(response).find("input", id="role-0") is not None
@@ -119,8 +125,14 @@ def test_extra_fields_cannot_set_anything_else(app, client, secretariat):
     submit_form(
         client,
         "/admin/memberships/new",
-        {"new_person_name": "Amina Yusuf", "role": "independent_member",
-         "term_start": "2026-04-01", "ended_on": "2026-05-01", "version": "99", "id": "77"},
+        {
+            "new_person_name": "Amina Yusuf",
+            "role": "independent_member",
+            "term_start": "2026-04-01",
+            "ended_on": "2026-05-01",
+            "version": "99",
+            "id": "77",
+        },
     )
     with app.app_context():
         membership = db.session.scalar(select(Membership))
@@ -131,8 +143,11 @@ def test_markup_in_names_is_shown_as_text(app, client, secretariat):
     submit_form(
         client,
         "/admin/memberships/new",
-        {"new_person_name": "<script>alert(1)</script>", "role": "independent_member",
-         "term_start": "2026-04-01"},
+        {
+            "new_person_name": "<script>alert(1)</script>",
+            "role": "independent_member",
+            "term_start": "2026-04-01",
+        },
     )
     body = client.get("/admin/memberships").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in body
@@ -147,9 +162,14 @@ def test_edit_a_membership(app, client, secretariat):
     assert form.find("input", id="role-2").has_attr("checked")
     version = form.find("input", attrs={"name": "version"})["value"]
     response = submit_form(
-        client, url,
-        {"role": "independent_member", "term_start": "2026-01-01", "term_end": "2027-12-31",
-         "version": version},
+        client,
+        url,
+        {
+            "role": "independent_member",
+            "term_start": "2026-01-01",
+            "term_end": "2027-12-31",
+            "version": version,
+        },
     )
     assert response.status_code == 302
     with app.app_context():
@@ -161,7 +181,8 @@ def test_edit_with_a_stale_version_is_refused_and_said(app, client, secretariat)
         membership_id = factories.membership(name="Kwame Mensah").id
     url = f"/admin/memberships/{membership_id}/edit"
     response = submit_form(
-        client, url,
+        client,
+        url,
         {"role": "independent_member", "term_start": "2026-01-01", "version": "0"},
     )
     assert response.headers["Location"] == url
@@ -174,11 +195,13 @@ def test_end_a_membership(app, client, secretariat):
         membership_id, version = membership.id, membership.version
     url = f"/admin/memberships/{membership_id}/end"
     assert heading(client.get(url)) == "End Kwame Mensah's membership"
-    response = submit_form(client, url, {"ended_on": "2026-02-01", "reason": "",
-                                         "version": version})
+    response = submit_form(
+        client, url, {"ended_on": "2026-02-01", "reason": "", "version": version}
+    )
     assert field_error(response, "reason") == "Enter why the membership is ending"
-    response = submit_form(client, url, {"ended_on": "2026-02-01", "reason": "Resigned",
-                                         "version": version})
+    response = submit_form(
+        client, url, {"ended_on": "2026-02-01", "reason": "Resigned", "version": version}
+    )
     assert response.status_code == 302
     with app.app_context():
         ended = db.session.get(Membership, membership_id)

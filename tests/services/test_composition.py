@@ -34,15 +34,22 @@ def test_a_full_taskforce_matches_its_terms(ctx):
 
 def test_missing_substitute_and_vacant_places_are_flagged(ctx):
     factories.full_taskforce(TODAY)
-    walsall_sub = next(
-        s.substitute for s in composition().seats if s.authority.name == "Walsall"
+    walsall_sub = next(s.substitute for s in composition().seats if s.authority.name == "Walsall")
+    memberships.end_membership(
+        walsall_sub.id,
+        ended_on=TODAY - timedelta(days=1),
+        reason="Left",
+        version=walsall_sub.version,
+        actor=factories.user(),
     )
-    memberships.end_membership(walsall_sub.id, ended_on=TODAY - timedelta(days=1),
-                               reason="Left", version=walsall_sub.version,
-                               actor=factories.user())
     member = composition().independent_members[0]
-    memberships.end_membership(member.id, ended_on=TODAY - timedelta(days=1), reason="Left",
-                               version=member.version, actor=factories.user())
+    memberships.end_membership(
+        member.id,
+        ended_on=TODAY - timedelta(days=1),
+        reason="Left",
+        version=member.version,
+        actor=factories.user(),
+    )
     assert composition().gaps == [
         "1 independent member place vacant (11 of 12)",
         "Walsall has no named substitute",
@@ -51,14 +58,20 @@ def test_missing_substitute_and_vacant_places_are_flagged(ctx):
 
 def test_expired_terms_are_flagged_until_ended(ctx):
     factories.full_taskforce(TODAY)
-    lapsed = factories.membership(name="Late Leaver", start=date(2024, 1, 1),
-                                  end=date(2026, 10, 31))
+    lapsed = factories.membership(
+        name="Late Leaver", start=date(2024, 1, 1), end=date(2026, 10, 31)
+    )
     result = composition()
     assert result.lapsed == [lapsed]
     assert "1 membership past the end of term and not yet ended" in result.gaps
     assert membership_flags(lapsed, on=TODAY) == [("Term over, not yet ended", "red")]
-    memberships.end_membership(lapsed.id, ended_on=date(2026, 10, 31), reason="Term finished",
-                               version=lapsed.version, actor=factories.user())
+    memberships.end_membership(
+        lapsed.id,
+        ended_on=date(2026, 10, 31),
+        reason="Term finished",
+        version=lapsed.version,
+        actor=factories.user(),
+    )
     assert composition().gaps == []
 
 
@@ -73,6 +86,21 @@ def test_unsigned_volunteers_agreement_is_flagged(ctx):
     unsigned = factories.membership(role=MembershipRole.DEPUTY_CHAIR, signed=None)
     assert composition().gaps == ["1 member without a signed volunteers agreement"]
     assert ("Agreement not signed", "red") in membership_flags(unsigned, on=TODAY)
+
+
+def test_a_membership_ending_later_says_when(ctx):
+    membership = factories.membership()
+    memberships.end_membership(
+        membership.id,
+        ended_on=TODAY + timedelta(days=7),
+        reason="Moving away",
+        version=membership.version,
+        actor=factories.user(),
+    )
+    assert membership_flags(membership, on=TODAY)[0] == ("Leaves after 30 November 2026", "yellow")
+    assert membership_flags(membership, on=TODAY + timedelta(days=8)) == [
+        ("Ended 30 November 2026", "grey")
+    ]
 
 
 @pytest.mark.parametrize(

@@ -68,14 +68,26 @@ def test_an_existing_person_can_join_a_second_body(admin):
     "overrides,field,message",
     [
         ({"new_person_name": ""}, "person_id", "Select a person, or enter the name of someone new"),
-        ({"term_end": date(2026, 3, 31)}, "term_end",
-         "The term end must be on or after the term start"),
-        ({"volunteers_agreement_signed_on": TODAY + timedelta(days=1)},
-         "volunteers_agreement_signed_on", "The date signed must be today or in the past"),
-        ({"role": MembershipRole.PUBLIC_SERVICE_REPRESENTATIVE}, "local_authority_id",
-         "Select the local authority they represent"),
-        ({"role": MembershipRole.SUBSTITUTE}, "substitute_for_id",
-         "Select the representative they substitute for"),
+        (
+            {"term_end": date(2026, 3, 31)},
+            "term_end",
+            "The term end must be on or after the term start",
+        ),
+        (
+            {"volunteers_agreement_signed_on": TODAY + timedelta(days=1)},
+            "volunteers_agreement_signed_on",
+            "The date signed must be today or in the past",
+        ),
+        (
+            {"role": MembershipRole.PUBLIC_SERVICE_REPRESENTATIVE},
+            "local_authority_id",
+            "Select the local authority they represent",
+        ),
+        (
+            {"role": MembershipRole.SUBSTITUTE},
+            "substitute_for_id",
+            "Select the representative they substitute for",
+        ),
     ],
 )
 def test_bad_input_is_refused_beside_the_field_and_nothing_is_written(
@@ -111,8 +123,12 @@ def test_independent_members_sit_on_the_taskforce_only(admin):
 
 
 def test_one_chair_at_a_time(admin):
-    factories.membership(role=MembershipRole.CHAIR, name="Dr Amara Okafor",
-                         start=date(2025, 1, 1), end=date(2027, 12, 31))
+    factories.membership(
+        role=MembershipRole.CHAIR,
+        name="Dr Amara Okafor",
+        start=date(2025, 1, 1),
+        end=date(2027, 12, 31),
+    )
     errors = refusal(entry(role=MembershipRole.CHAIR), admin)
     assert errors["term_start"].startswith(
         "Dr Amara Okafor is the chair on Race Equity Taskforce until 31 December 2027"
@@ -123,51 +139,69 @@ def test_a_new_chair_can_start_the_day_after_the_last_ends(admin):
     factories.membership(role=MembershipRole.CHAIR, start=date(2025, 1, 1), end=date(2027, 12, 31))
     chair = memberships.add_membership(
         entry(role=MembershipRole.CHAIR, term_start=date(2028, 1, 1), term_end=None),
-        actor=admin, today=TODAY,
+        actor=admin,
+        today=TODAY,
     )
     assert chair.term_start == date(2028, 1, 1)
 
 
 def test_one_representative_per_authority(admin):
-    factories.membership(role=MembershipRole.PUBLIC_SERVICE_REPRESENTATIVE, name="Helen Carter",
-                         authority_name="Birmingham")
+    factories.membership(
+        role=MembershipRole.PUBLIC_SERVICE_REPRESENTATIVE,
+        name="Helen Carter",
+        authority_name="Birmingham",
+    )
     errors = refusal(
-        entry(role=MembershipRole.PUBLIC_SERVICE_REPRESENTATIVE,
-              local_authority_id=factories.authority("Birmingham").id),
+        entry(
+            role=MembershipRole.PUBLIC_SERVICE_REPRESENTATIVE,
+            local_authority_id=factories.authority("Birmingham").id,
+        ),
         admin,
     )
     assert "public service representative for Birmingham" in errors["term_start"]
     # Another authority is fine.
     memberships.add_membership(
-        entry(role=MembershipRole.PUBLIC_SERVICE_REPRESENTATIVE,
-              local_authority_id=factories.authority("Coventry").id),
-        actor=admin, today=TODAY,
+        entry(
+            role=MembershipRole.PUBLIC_SERVICE_REPRESENTATIVE,
+            local_authority_id=factories.authority("Coventry").id,
+        ),
+        actor=admin,
+        today=TODAY,
     )
 
 
 def test_a_substitute_takes_the_authority_of_their_representative(admin):
-    rep = factories.membership(role=MembershipRole.PUBLIC_SERVICE_REPRESENTATIVE,
-                               authority_name="Dudley")
+    rep = factories.membership(
+        role=MembershipRole.PUBLIC_SERVICE_REPRESENTATIVE, authority_name="Dudley"
+    )
     sub = memberships.add_membership(
         entry(role=MembershipRole.SUBSTITUTE, substitute_for_id=rep.id),
-        actor=admin, today=TODAY,
+        actor=admin,
+        today=TODAY,
     )
     assert sub.local_authority.name == "Dudley"
     assert sub.substitute_for_id == rep.id
     errors = refusal(
-        entry(role=MembershipRole.SUBSTITUTE, substitute_for_id=rep.id,
-              new_person_name="Second Substitute"),
+        entry(
+            role=MembershipRole.SUBSTITUTE,
+            substitute_for_id=rep.id,
+            new_person_name="Second Substitute",
+        ),
         admin,
     )
     assert "substitute for Dudley" in errors["term_start"]
 
 
 def test_a_substitute_for_another_authority_is_refused(admin):
-    rep = factories.membership(role=MembershipRole.PUBLIC_SERVICE_REPRESENTATIVE,
-                               authority_name="Dudley")
+    rep = factories.membership(
+        role=MembershipRole.PUBLIC_SERVICE_REPRESENTATIVE, authority_name="Dudley"
+    )
     errors = refusal(
-        entry(role=MembershipRole.SUBSTITUTE, substitute_for_id=rep.id,
-              local_authority_id=factories.authority("Walsall").id),
+        entry(
+            role=MembershipRole.SUBSTITUTE,
+            substitute_for_id=rep.id,
+            local_authority_id=factories.authority("Walsall").id,
+        ),
         admin,
     )
     assert errors["local_authority_id"].startswith("A substitute represents the same")
@@ -192,16 +226,18 @@ def test_edit_changes_the_terms_and_checks_the_version(admin):
     assert updated.term_end == date(2029, 3, 31)
     assert updated.version == version + 1
     with pytest.raises(Conflict):
-        memberships.update_membership(membership.id, data, version=version, actor=admin,
-                                      today=TODAY)
+        memberships.update_membership(
+            membership.id, data, version=version, actor=admin, today=TODAY
+        )
 
 
 def test_edit_that_breaks_a_rule_is_refused_and_rolled_back(admin):
     membership = factories.membership()
     data = entry(term_start=membership.term_start, term_end=date(2000, 1, 1))
     with pytest.raises(ServiceError):
-        memberships.update_membership(membership.id, data, version=membership.version,
-                                      actor=admin, today=TODAY)
+        memberships.update_membership(
+            membership.id, data, version=membership.version, actor=admin, today=TODAY
+        )
     db.session.expire_all()
     assert db.session.get(Membership, membership.id).term_end is None
 
@@ -227,11 +263,14 @@ def test_end_membership_refusals(admin):
         ({"ended_on": TODAY, "reason": "  "}, "reason"),
     ]:
         with pytest.raises(ServiceError) as refused:
-            memberships.end_membership(membership.id, version=membership.version, actor=admin,
-                                       **kwargs)
+            memberships.end_membership(
+                membership.id, version=membership.version, actor=admin, **kwargs
+            )
         assert field in refused.value.errors
-    memberships.end_membership(membership.id, ended_on=TODAY, reason="Done",
-                               version=membership.version, actor=admin)
+    memberships.end_membership(
+        membership.id, ended_on=TODAY, reason="Done", version=membership.version, actor=admin
+    )
     with pytest.raises(ServiceError):
-        memberships.end_membership(membership.id, ended_on=TODAY, reason="Again",
-                                   version=membership.version, actor=admin)
+        memberships.end_membership(
+            membership.id, ended_on=TODAY, reason="Again", version=membership.version, actor=admin
+        )
