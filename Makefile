@@ -26,7 +26,7 @@ bootstrap: $(VENV)/.installed ## Create the virtual environment and install Enga
 
 run: bootstrap ## Run the site on SQLite with demo data at http://127.0.0.1:5000
 	ENGAGE_ENV=development $(ENGAGE) db upgrade
-	ENGAGE_ENV=development $(ENGAGE) demo load
+	ENGAGE_ENV=development LOG_LEVEL=WARNING $(ENGAGE) demo load
 	ENGAGE_ENV=development $(ENGAGE) run --host $(HOST) --port $(PORT)
 
 check-browser:
