@@ -34,10 +34,14 @@ def create_app(config: BaseConfig | None = None) -> Flask:
     _register_blueprints(app)
 
     from engage.errors import register_error_handlers
+    from engage.i18n import init_i18n
+    from engage.tasks import init_celery
     from engage.templating import register_template_helpers
 
     register_error_handlers(app)
+    init_i18n(app)
     register_template_helpers(app)
+    init_celery(app)
     return app
 
 
@@ -81,8 +85,10 @@ def _register_blueprints(app: Flask) -> None:
     from engage.auth import bp as auth_bp
     from engage.public import bp as public_bp
     from engage.staff import bp as staff_bp
+    from engage.stories import bp as stories_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(stories_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(admin_bp)

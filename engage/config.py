@@ -65,7 +65,8 @@ class BaseConfig:
     DEBUG = False
     TESTING = False
 
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a database error must not write names or emails into the logs.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
     # Sessions: signed cookie, HttpOnly, SameSite=Lax; idle and absolute limits
     # (ASVS 3.3.2: 30 minutes idle, 12 hours absolute for Level 2).
@@ -75,7 +76,11 @@ class BaseConfig:
     SESSION_COOKIE_SECURE = False
     SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # "Remember me" is not offered; should it ever be, its cookie is locked down too.
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 2
 
     # Rate limits. Storage is memory locally; Redis in production.
@@ -97,6 +102,31 @@ class BaseConfig:
     HSTS = False
     DEMO_DATA_ALLOWED = True
 
+    # Residents' pages: anonymous forms are rate limited per address (ASVS 11.1.4).
+    STORY_RATE_LIMIT = "20 per hour;100 per day"
+    RECEIPT_RATE_LIMIT = "10 per 15 minutes;40 per day"
+    GROUP_REGISTRATION_RATE_LIMIT = "10 per hour"
+    # How long a receipt holder stays signed in to their story after entering the code.
+    RECEIPT_SESSION_MINUTES = 30
+
+    # Languages of the residents' pages. Catalogues live in engage/translations/.
+    LANGUAGES = {"en": "English", "ur": "اردو", "pl": "Polski"}
+    RTL_LANGUAGES = frozenset({"ur"})
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_TRANSLATION_DIRECTORIES = str(REPO_ROOT / "engage" / "translations")
+
+    # Email through the outbox: written to instance/outbox/ locally, SMTP in production.
+    MAIL_BACKEND = "file"
+    MAIL_FROM = "Race Equity Taskforce <engage@localhost>"
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+
+    # Celery: tasks run inline unless a broker is configured.
+    CELERY_BROKER_URL = ""
+
     def __init__(self) -> None:
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
@@ -107,6 +137,18 @@ class BaseConfig:
         )
         self.TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", self.TRUSTED_PROXY_COUNT)
         self.LOG_LEVEL = os.environ.get("LOG_LEVEL", self.LOG_LEVEL)
+        self._read_mail_and_tasks()
+
+    def _read_mail_and_tasks(self) -> None:
+        self.MAIL_FILE_DIR = str(INSTANCE_DIR / "outbox")
+        self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", self.MAIL_BACKEND)
+        self.MAIL_FROM = os.environ.get("MAIL_FROM", self.MAIL_FROM)
+        self.MAIL_SERVER = os.environ.get("MAIL_SERVER", self.MAIL_SERVER)
+        self.MAIL_PORT = _env_int("MAIL_PORT", self.MAIL_PORT)
+        self.MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", self.MAIL_USE_TLS)
+        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+        self.CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", self.CELERY_BROKER_URL)
 
 
 class DevelopmentConfig(BaseConfig):
@@ -132,6 +174,8 @@ class TestConfig(BaseConfig):
         )
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.TRUSTED_PROXY_COUNT = 0
+        self.MAIL_FILE_DIR = str(INSTANCE_DIR / "test-outbox")
+        self.CELERY_BROKER_URL = ""
 
 
 class ProductionConfig(BaseConfig):
@@ -139,6 +183,7 @@ class ProductionConfig(BaseConfig):
     SESSION_COOKIE_SECURE = True
     # The __Host- prefix pins the cookie to this host and path (ASVS 3.4.4).
     SESSION_COOKIE_NAME = "__Host-engage_session"
+    REMEMBER_COOKIE_SECURE = True
     HSTS = True
     DEMO_DATA_ALLOWED = False
     RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/1"
@@ -161,6 +206,9 @@ class ProductionConfig(BaseConfig):
         )
         self.TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 1)
         self.LOG_LEVEL = os.environ.get("LOG_LEVEL", self.LOG_LEVEL)
+        self.MAIL_BACKEND = "smtp"
+        self.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
+        self._read_mail_and_tasks()
 
 
 CONFIGS = {

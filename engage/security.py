@@ -70,11 +70,19 @@ def enforce_session_limits():
     absolute = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
     signed_in_at = session.get("signed_in_at", 0)
     seen_at = session.get("seen_at", 0)
-    if now - seen_at > idle or now - signed_in_at > absolute:
+    too_long = now - signed_in_at > absolute
+    if now - seen_at > idle or too_long:
         logout_user()
         session.clear()
-        flash("You were signed out because you had not done anything for a while.", "info")
-        return redirect(url_for("auth.sign_in", next=request.path))
+        flash(
+            "You were signed out because you had been signed in for 12 hours. Sign in again."
+            if too_long
+            else "You were signed out because you had not done anything for 30 minutes.",
+            "info",
+        )
+        # Only a page can be returned to; a form's POST target can't.
+        target = request.path if request.method == "GET" else None
+        return redirect(url_for("auth.sign_in", next=target))
     session["seen_at"] = now
     return None
 

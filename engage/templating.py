@@ -6,11 +6,13 @@ from flask import Flask
 from flask_login import current_user
 
 from engage.clock import format_date
+from engage.models import Purpose
 from engage.permissions import SECRETARIAT_ROLES
 
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.globals["purpose_enum"] = Purpose
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -66,6 +66,26 @@ def app(database_url: str) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+@pytest.fixture
+def fresh_app(database_url):
+    """Build a separate app (for routes added in a test, or another configuration);
+    its database connections are closed afterwards."""
+    made: list[Flask] = []
+
+    def make(config=None, *, from_environment: bool = False) -> Flask:
+        if from_environment:
+            built = create_app()
+        else:
+            built = create_app(config or TestConfig(database_url=database_url))
+        made.append(built)
+        return built
+
+    yield make
+    for built in made:
+        with built.app_context():
+            db.engine.dispose()
+
+
 @pytest.fixture(autouse=True)
 def _clean_state(app: Flask) -> Iterator[None]:
     yield

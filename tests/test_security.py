@@ -3,8 +3,6 @@
 import pytest
 from flask import Blueprint
 
-from engage import create_app
-from engage.config import TestConfig
 from engage.models import Role
 from engage.permissions import public
 from engage.security import CONTENT_SECURITY_POLICY
@@ -68,11 +66,28 @@ def test_session_cookie_is_httponly_and_samesite(app, client):
     assert "SameSite=Lax" in cookie
 
 
-def test_production_cookie_is_secure_with_host_prefix():
-    from engage.config import ProductionConfig
-
-    assert ProductionConfig.SESSION_COOKIE_SECURE is True
-    assert ProductionConfig.SESSION_COOKIE_NAME == "__Host-engage_session"
+def test_production_cookie_is_secure_with_host_prefix(monkeypatch, database_url, fresh_app):
+    monkeypatch.setenv("ENGAGE_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "p" * 64)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
+    production = fresh_app(from_environment=True)
+    with production.app_context():
+        factories.user(role=Role.ADMIN, email="prod-cookie@test.example")
+    client = production.test_client()
+    response = submit_form(
+        client,
+        "/sign-in",
+        {"email": "prod-cookie@test.example", "password": factories.PASSWORD},
+    )
+    assert response.status_code == 302
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if "engage_session" in c)
+    assert cookie.startswith("__Host-engage_session=")
+    attributes = [part.strip() for part in cookie.split(";")]
+    assert "Secure" in attributes and "HttpOnly" in attributes and "SameSite=Lax" in attributes
+    assert "Path=/" in attributes
+    assert not any(a.lower().startswith("domain=") for a in attributes)
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
 def test_post_without_csrf_token_is_refused(client):
@@ -105,9 +120,9 @@ def test_unknown_page_gets_a_404_in_the_site_layout(client):
     assert page(response).find("a", class_="skip-link") is not None
 
 
-def test_unexpected_error_shows_a_reference_not_a_traceback(database_url):
+def test_unexpected_error_shows_a_reference_not_a_traceback(fresh_app):
     # A separate app: routes can't be added to one that has already served requests.
-    app = create_app(TestConfig(database_url=database_url))
+    app = fresh_app()
     broken = Blueprint("broken_for_test", __name__)
 
     @broken.get("/test-only-explode")
@@ -133,3 +148,9 @@ def test_no_default_credentials_exist_in_a_fresh_database(client):
 
 def test_csrf_token_is_on_every_form(client):
     assert csrf_token(client, "/sign-in")
+
+
+def test_database_errors_never_log_parameters(ctx):
+    from engage.extensions import db
+
+    assert db.engine.hide_parameters is True

@@ -5,10 +5,42 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, HiddenField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from engage.models import MembershipRole
 from engage.services.memberships import MembershipInput
+
+# A date can be typed where the browser has no date picker: any of these is understood.
+DATE_FORMATS = ["%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d/%m/%Y"]
+
+
+def _date(label: str, *validators) -> DateField:
+    return DateField(label, validators=list(validators), format=DATE_FORMATS)
+
+
+def _select(label: str, message: str) -> SelectField:
+    return ListSelectField(label, choices=[], default="", invalid_message=message)
+
+
+class ListSelectField(SelectField):
+    """A select whose 'not in the list' error is in plain words."""
+
+    def __init__(self, *args, invalid_message: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invalid_message = invalid_message
+
+    def pre_validate(self, form) -> None:
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(self.invalid_message) from None
 
 
 def _optional_int(value: str | None) -> int | None:
@@ -16,7 +48,7 @@ def _optional_int(value: str | None) -> int | None:
 
 
 class MembershipForm(FlaskForm):
-    person_id = SelectField("Existing person", choices=[], default="")
+    person_id = _select("Existing person", "Select a person from the list")
     new_person_name = StringField(
         "Or a new person's full name",
         validators=[Optional(), Length(max=160, message="Name must be 160 characters or fewer")],
@@ -37,16 +69,13 @@ class MembershipForm(FlaskForm):
         choices=[SelectChoice(r.value, r.label) for r in MembershipRole],
         validators=[InputRequired("Select a role")],
     )
-    local_authority_id = SelectField("Local authority they represent", choices=[], default="")
-    substitute_for_id = SelectField("Substitute for", choices=[], default="")
-    term_start = DateField(
-        "Term start",
-        validators=[InputRequired("Enter the date the term starts")],
+    local_authority_id = _select(
+        "Local authority they represent", "Select a local authority from the list"
     )
-    term_end = DateField("Term end (optional)", validators=[Optional()])
-    volunteers_agreement_signed_on = DateField(
-        "Volunteers agreement signed on (optional)", validators=[Optional()]
-    )
+    substitute_for_id = _select("Substitute for", "Select the representative from the list")
+    term_start = _date("Term start", InputRequired("Enter the date the term starts"))
+    term_end = _date("Term end (optional)", Optional())
+    volunteers_agreement_signed_on = _date("Volunteers agreement signed on (optional)", Optional())
     version = HiddenField()
 
     def set_choices(self, *, people, authorities, representatives) -> None:
@@ -96,7 +125,7 @@ class EditMembershipForm(MembershipForm):
 
 
 class EndMembershipForm(FlaskForm):
-    ended_on = DateField("Last day of membership", validators=[InputRequired("Enter the date")])
+    ended_on = _date("Last day of membership", InputRequired("Enter the date"))
     reason = StringField(
         "Reason",
         validators=[
@@ -108,10 +137,12 @@ class EndMembershipForm(FlaskForm):
 
 
 DATE_MESSAGES = {
-    "term_start": "Enter the term start as a real date, like 2026-04-01",
-    "term_end": "Enter the term end as a real date, like 2027-03-31",
-    "volunteers_agreement_signed_on": "Enter the date signed as a real date, like 2026-04-01",
-    "ended_on": "Enter the last day as a real date, like 2026-04-01",
+    "term_start": "Enter the term start as a real date, for example 1 April 2026",
+    "term_end": "Enter the term end as a real date, for example 31 March 2027",
+    "volunteers_agreement_signed_on": (
+        "Enter the date signed as a real date, for example 1 April 2026"
+    ),
+    "ended_on": "Enter the last day as a real date, for example 31 March 2027",
 }
 
 

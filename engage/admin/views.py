@@ -39,13 +39,22 @@ def _membership_or_404(membership_id: int):
         abort(404)
 
 
-def _prepare(form: MembershipForm, body_id: int) -> None:
-    today = clock.today()
+def _prepare(form: MembershipForm, body_id: int, membership=None) -> None:
     form.set_choices(
         people=memberships.people(),
         authorities=reference.local_authorities(),
-        representatives=memberships.representatives(body_id, on=today),
+        representatives=memberships.representatives(
+            body_id, on=clock.today(), keep=membership.substitute_for_id if membership else None
+        ),
     )
+
+
+def _version(form) -> int:
+    """The version the form was read at; anything unreadable counts as out of date."""
+    try:
+        return int(form.version.data or 0)
+    except ValueError:
+        return -1
 
 
 @bp.get("/memberships")
@@ -113,13 +122,13 @@ def edit_membership(membership_id: int):
         form.substitute_for_id.data = str(membership.substitute_for_id or "")
     else:
         form = EditMembershipForm()
-    _prepare(form, body.id)
+    _prepare(form, body.id, membership)
     if form.validate_on_submit():
         try:
             memberships.update_membership(
                 membership.id,
                 form.to_input(body.id),
-                version=int(form.version.data or 0),
+                version=_version(form),
                 actor=current_user,
                 today=clock.today(),
             )
@@ -146,7 +155,11 @@ def edit_membership(membership_id: int):
 def end_membership(membership_id: int):
     membership = _membership_or_404(membership_id)
     if request.method == "GET":
-        form = EndMembershipForm(formdata=None, version=membership.version, ended_on=clock.today())
+        form = EndMembershipForm(
+            formdata=None,
+            version=membership.version,
+            ended_on=memberships.suggested_end_date(membership, today=clock.today()),
+        )
     else:
         form = EndMembershipForm()
     if form.validate_on_submit():
@@ -155,7 +168,7 @@ def end_membership(membership_id: int):
                 membership.id,
                 ended_on=form.ended_on.data,
                 reason=form.reason.data,
-                version=int(form.version.data or 0),
+                version=_version(form),
                 actor=current_user,
             )
         except ServiceError as error:

@@ -2,6 +2,14 @@
 
 from engage.models.base import Base
 from engage.models.bodies import Body, BodyKind, Membership, MembershipRole, Person
+from engage.models.groups import (
+    CommunityGroup,
+    EngagementKind,
+    GroupEngagement,
+    GroupStatus,
+    GroupType,
+)
+from engage.models.outbox import OutboxMessage
 from engage.models.reference import (
     EthnicGroup,
     Indicator,
@@ -9,10 +17,36 @@ from engage.models.reference import (
     TaskforceFunction,
     Theme,
 )
+from engage.models.submissions import (
+    AgeGroup,
+    Channel,
+    ConsentEvent,
+    EqualityAnswers,
+    PrivacyNotice,
+    Purpose,
+    Submission,
+    SubmissionContact,
+    SubmissionStatus,
+)
 from engage.models.users import Role, User
 
 __all__ = [
+    "AgeGroup",
     "Base",
+    "Channel",
+    "CommunityGroup",
+    "ConsentEvent",
+    "EngagementKind",
+    "EqualityAnswers",
+    "GroupEngagement",
+    "GroupStatus",
+    "GroupType",
+    "OutboxMessage",
+    "PrivacyNotice",
+    "Purpose",
+    "Submission",
+    "SubmissionContact",
+    "SubmissionStatus",
     "Body",
     "BodyKind",
     "EthnicGroup",

@@ -156,6 +156,5 @@ class Membership(Base):
 
     def last_day(self) -> date | None:
         """The last day it is in force, whichever of term end and ending comes first."""
-        if self.ended_on is not None:
-            return self.ended_on
-        return self.term_end
+        days = [d for d in (self.ended_on, self.term_end) if d is not None]
+        return min(days) if days else None

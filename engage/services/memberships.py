@@ -110,8 +110,9 @@ def people() -> list[Person]:
     return list(db.session.scalars(select(Person).order_by(Person.full_name)))
 
 
-def representatives(body_id: int, *, on: date) -> list[Membership]:
-    """Public service representative memberships that a substitute can be named for."""
+def representatives(body_id: int, *, on: date, keep: int | None = None) -> list[Membership]:
+    """Public service representative memberships that a substitute can be named for
+    (plus `keep`, the one a substitute being edited already names)."""
     rows = db.session.scalars(
         select(Membership)
         .where(
@@ -120,7 +121,7 @@ def representatives(body_id: int, *, on: date) -> list[Membership]:
         )
         .options(joinedload(Membership.person), joinedload(Membership.local_authority))
     ).all()
-    return [m for m in rows if m.ended_on is None or m.ended_on >= on]
+    return [m for m in rows if m.id == keep or m.ended_on is None or m.ended_on >= on]
 
 
 def _ranges_overlap(a_start: date, a_end: date | None, b_start: date, b_end: date | None) -> bool:
@@ -130,7 +131,9 @@ def _ranges_overlap(a_start: date, a_end: date | None, b_start: date, b_end: dat
 def _validate(data: MembershipInput, *, editing: Membership | None, today: date) -> dict:
     """Check the input against the terms; return field errors and resolved objects."""
     errors: dict[str, str] = {}
-    body = db.session.get(Body, data.body_id)
+    # Lock the body row so two simultaneous saves can't both take one seat (PostgreSQL;
+    # SQLite serialises writers anyway).
+    body = db.session.scalar(select(Body).where(Body.id == data.body_id).with_for_update())
     if body is None:
         errors["body_id"] = "Select a body"
         return {"errors": errors}
@@ -150,7 +153,11 @@ def _validate(data: MembershipInput, *, editing: Membership | None, today: date)
     if data.role in TASKFORCE_ONLY_ROLES and body.kind is not BodyKind.TASKFORCE:
         errors["role"] = f"{data.role.label}s sit on the Taskforce itself, not on {body.name}"
 
-    authority, principal = _validate_representation(data, body, errors)
+    authority, principal = _validate_representation(data, body, errors, editing)
+    if person is not None and principal is not None and principal.person_id == person.id:
+        errors["substitute_for_id"] = "Someone cannot be their own substitute"
+    if editing is not None:
+        _validate_edit(data, editing, errors)
 
     if not errors:
         _check_seat_free(data, body, person, authority, principal, editing, errors)
@@ -185,7 +192,7 @@ def _validate_person(data: MembershipInput, errors: dict[str, str]) -> Person | 
 
 
 def _validate_representation(
-    data: MembershipInput, body: Body, errors: dict[str, str]
+    data: MembershipInput, body: Body, errors: dict[str, str], editing: Membership | None
 ) -> tuple[LocalAuthority | None, Membership | None]:
     """Resolve the authority represented and, for a substitute, whom they stand in for."""
     authority = None
@@ -193,7 +200,7 @@ def _validate_representation(
         authority = db.session.get(LocalAuthority, data.local_authority_id)
         if authority is None:
             errors["local_authority_id"] = "Select a local authority from the list"
-    principal = _validate_principal(data, body, errors)
+    principal = _validate_principal(data, body, errors, editing)
     if principal is not None:
         if authority is None:
             authority = principal.local_authority
@@ -206,7 +213,7 @@ def _validate_representation(
 
 
 def _validate_principal(
-    data: MembershipInput, body: Body, errors: dict[str, str]
+    data: MembershipInput, body: Body, errors: dict[str, str], editing: Membership | None
 ) -> Membership | None:
     if data.role is not MembershipRole.SUBSTITUTE:
         if data.substitute_for_id:
@@ -221,7 +228,32 @@ def _validate_principal(
     if principal.body_id != body.id:
         errors["substitute_for_id"] = "The representative must sit on the same body"
         return None
+    if editing is not None and principal.id == editing.id:
+        errors["substitute_for_id"] = "Someone cannot be their own substitute"
+        return None
     return principal
+
+
+def _validate_edit(data: MembershipInput, editing: Membership, errors: dict[str, str]) -> None:
+    """Edits that would leave the register inconsistent are refused."""
+    if editing.ended_on is not None:
+        errors["term_start"] = "This membership has ended and can no longer be changed"
+        return
+    substitutes = [
+        m
+        for m in db.session.scalars(
+            select(Membership).where(Membership.substitute_for_id == editing.id)
+        )
+        if m.ended_on is None
+    ]
+    representation_changes = data.role is not editing.role or (
+        data.local_authority_id not in (None, editing.local_authority_id)
+    )
+    if substitutes and representation_changes:
+        errors["role"] = (
+            f"{substitutes[0].person.full_name} is named as substitute for this representative. "
+            "End or change the substitute's membership first"
+        )
 
 
 def _validate_authority_for_role(
@@ -359,6 +391,13 @@ def update_membership(
     return membership
 
 
+def suggested_end_date(membership: Membership, *, today: date) -> date:
+    """Today, or the end of the term if that has already passed."""
+    if membership.term_end is not None and membership.term_end < today:
+        return membership.term_end
+    return max(today, membership.term_start)
+
+
 @transactional
 def end_membership(
     membership_id: int, *, ended_on: date, reason: str, version: int, actor: User
@@ -371,6 +410,13 @@ def end_membership(
     if ended_on < membership.term_start:
         raise ServiceError(
             {"ended_on": f"The end date must be on or after {format_date(membership.term_start)}"}
+        )
+    if membership.term_end is not None and ended_on > membership.term_end:
+        raise ServiceError(
+            {
+                "ended_on": "The end date must be on or before the end of the term, "
+                f"{format_date(membership.term_end)}"
+            }
         )
     reason = reason.strip()
     if not reason:

@@ -85,7 +85,7 @@ def test_errors_are_shown_beside_fields_and_input_is_kept(app, client, secretari
     )
     assert response.status_code == 200
     assert field_error(response, "term_start") == (
-        "Enter the term start as a real date, like 2026-04-01"
+        "Enter the term start as a real date, for example 1 April 2026"
     )
     assert page(response).find("input", id="new_person_name")["value"] == "Amina Yusuf"
     assert page(response).find("input", id="role-3").has_attr("checked")
@@ -206,3 +206,120 @@ def test_end_a_membership(app, client, secretariat):
     with app.app_context():
         ended = db.session.get(Membership, membership_id)
         assert ended.ended_on == date(2026, 2, 1) and ended.end_reason == "Resigned"
+
+
+def test_dates_typed_in_words_are_understood(app, client, secretariat):
+    """Where a browser has no date picker, '1 April 2026' works as well as 2026-04-01."""
+    response = submit_form(
+        client,
+        "/admin/memberships/new",
+        {
+            "new_person_name": "Amina Yusuf",
+            "role": "independent_member",
+            "term_start": "1 April 2026",
+            "term_end": "31/03/2028",
+        },
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        membership = db.session.scalar(select(Membership))
+        assert (membership.term_start, membership.term_end) == (date(2026, 4, 1), date(2028, 3, 31))
+
+
+def test_tampered_version_is_a_conflict_not_a_crash(app, client, secretariat):
+    with app.app_context():
+        membership_id = factories.membership(name="Kwame Mensah").id
+    for url, data in [
+        (
+            f"/admin/memberships/{membership_id}/edit",
+            {"role": "independent_member", "term_start": "2026-01-01", "version": "abc"},
+        ),
+        (
+            f"/admin/memberships/{membership_id}/end",
+            {"ended_on": "2026-02-01", "reason": "Resigned", "version": "abc"},
+        ),
+    ]:
+        response = submit_form(client, url, data)
+        assert response.status_code == 302
+        assert response.headers["Location"] == url
+
+
+def test_a_substitute_whose_representative_left_can_still_be_edited(app, client, secretariat):
+    with app.app_context():
+        rep = factories.membership(
+            role=MembershipRole.PUBLIC_SERVICE_REPRESENTATIVE,
+            authority_name="Dudley",
+            start=date(2025, 1, 1),
+        )
+        sub = factories.membership(
+            role=MembershipRole.SUBSTITUTE,
+            substitute_for_id=rep.id,
+            start=date(2025, 1, 1),
+            signed=None,
+        )
+        from engage.services import memberships
+
+        memberships.end_membership(
+            rep.id,
+            ended_on=date(2025, 6, 30),
+            reason="Left",
+            version=rep.version,
+            actor=factories.user(),
+        )
+        sub_id, sub_version, rep_id = sub.id, sub.version, rep.id
+    url = f"/admin/memberships/{sub_id}/edit"
+    selected = page(client.get(url)).select_one("#substitute_for_id option[selected]")
+    assert selected["value"] == str(rep_id)
+    response = submit_form(
+        client,
+        url,
+        {
+            "role": "substitute",
+            "substitute_for_id": str(rep_id),
+            "term_start": "2025-01-01",
+            "volunteers_agreement_signed_on": "2025-01-05",
+            "version": sub_version,
+        },
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/admin/memberships/new", "/admin/memberships/{id}/edit", "/admin/memberships/{id}/end"],
+)
+def test_posts_without_a_csrf_token_change_nothing(app, client, secretariat, path):
+    with app.app_context():
+        membership = factories.membership(name="Kwame Mensah")
+        membership_id, version = membership.id, membership.version
+    response = client.post(
+        path.format(id=membership_id),
+        data={
+            "new_person_name": "Intruder",
+            "role": "chair",
+            "term_start": "2026-01-01",
+            "ended_on": "2026-02-01",
+            "reason": "x",
+            "version": version,
+        },
+    )
+    assert response.status_code == 400
+    assert membership_count(app) == 1
+    with app.app_context():
+        assert db.session.get(Membership, membership_id).ended_on is None
+
+
+@pytest.mark.parametrize(
+    "role", [Role.ENGAGEMENT_OFFICER, Role.WORKING_GROUP_MEMBER, Role.GROUP_CONTACT]
+)
+def test_forbidden_roles_cannot_post_either(app, login_as, client, role):
+    with app.app_context():
+        membership_id = factories.membership(name="Kwame Mensah").id
+    login_as(role)
+    url = f"/admin/memberships/{membership_id}/end"
+    response = submit_form(
+        client, url, {"ended_on": "2026-02-01", "reason": "x", "version": 1}, form_url="/staff/"
+    )
+    assert response.status_code == 403
+    with app.app_context():
+        assert db.session.get(Membership, membership_id).ended_on is None

@@ -81,19 +81,28 @@ def test_sign_in_is_rate_limited_with_a_clear_message(client, officer):
     assert sign_in(client).status_code == 429
 
 
+def test_rate_limit_per_account_holds_across_addresses(client, officer):
+    for n in range(5):
+        client.environ_base["REMOTE_ADDR"] = f"192.0.2.{n + 1}"
+        assert sign_in(client, password="not the password").status_code == 200
+    client.environ_base["REMOTE_ADDR"] = "192.0.2.99"
+    assert sign_in(client).status_code == 429
+
+
 def test_rate_limit_per_address_covers_many_accounts(client):
     for n in range(10):
         sign_in(client, email=f"guess{n}@test.example", password="not the password")
     assert sign_in(client, email="another@test.example").status_code == 429
 
 
-def test_session_cookie_changes_at_sign_in(client, officer):
-    client.get("/sign-in")
-    before = client.get_cookie("engage_session")
+def test_nothing_from_before_sign_in_survives_it(client, officer):
+    """A fresh session at sign-in (ASVS 3.2.1): a planted value is gone afterwards."""
+    with client.session_transaction() as planted:
+        planted["planted_by_attacker"] = "yes"
     sign_in(client)
-    after = client.get_cookie("engage_session")
-    assert before is not None and after is not None
-    assert before.value != after.value
+    with client.session_transaction() as session:
+        assert "planted_by_attacker" not in session
+        assert "_user_id" in session
 
 
 def test_sign_out_ends_the_session_on_the_server(app, client, officer):
@@ -137,6 +146,18 @@ def test_session_expires_after_12_hours_even_when_active(client, officer):
         clock.tick(timedelta(minutes=25))
         response = client.get("/staff/")
     assert response.status_code == 302
+
+
+def test_timing_out_on_a_form_does_not_send_you_back_to_it(client, officer):
+    with freeze_time("2026-11-23 09:00:00") as clock:
+        sign_in(client)
+        token = (
+            client.get("/staff/")
+            and page(client.get("/staff/")).find("input", attrs={"name": "csrf_token"})["value"]
+        )
+        clock.tick(timedelta(minutes=31))
+        response = client.post("/sign-out", data={"csrf_token": token})
+    assert response.headers["Location"] == "/sign-in"
 
 
 @pytest.mark.parametrize(

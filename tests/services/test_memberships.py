@@ -274,3 +274,105 @@ def test_end_membership_refusals(admin):
         memberships.end_membership(
             membership.id, ended_on=TODAY, reason="Again", version=membership.version, actor=admin
         )
+
+
+def test_an_ended_membership_cannot_be_edited(admin):
+    membership = factories.membership(start=date(2026, 1, 1))
+    memberships.end_membership(
+        membership.id,
+        ended_on=date(2026, 6, 30),
+        reason="Left",
+        version=membership.version,
+        actor=admin,
+    )
+    data = entry(term_start=date(2026, 7, 1))
+    with pytest.raises(ServiceError) as refused:
+        memberships.update_membership(
+            membership.id, data, version=membership.version, actor=admin, today=TODAY
+        )
+    assert refused.value.errors == {
+        "term_start": "This membership has ended and can no longer be changed"
+    }
+
+
+def test_a_representative_cannot_become_their_own_substitute(admin):
+    rep = factories.membership(
+        role=MembershipRole.PUBLIC_SERVICE_REPRESENTATIVE, authority_name="Dudley"
+    )
+    data = entry(
+        role=MembershipRole.SUBSTITUTE, substitute_for_id=rep.id, term_start=rep.term_start
+    )
+    with pytest.raises(ServiceError) as refused:
+        memberships.update_membership(rep.id, data, version=rep.version, actor=admin, today=TODAY)
+    assert refused.value.errors["substitute_for_id"] == "Someone cannot be their own substitute"
+
+
+def test_a_person_cannot_substitute_for_themselves(admin):
+    rep = factories.membership(
+        role=MembershipRole.PUBLIC_SERVICE_REPRESENTATIVE, authority_name="Dudley"
+    )
+    errors = refusal(
+        entry(
+            role=MembershipRole.SUBSTITUTE,
+            substitute_for_id=rep.id,
+            person_id=rep.person_id,
+            new_person_name="",
+        ),
+        admin,
+    )
+    assert errors["substitute_for_id"] == "Someone cannot be their own substitute"
+
+
+def test_a_representative_with_a_substitute_keeps_their_seat_while_named(admin):
+    rep = factories.membership(
+        role=MembershipRole.PUBLIC_SERVICE_REPRESENTATIVE, authority_name="Dudley"
+    )
+    factories.membership(
+        role=MembershipRole.SUBSTITUTE, substitute_for_id=rep.id, name="Gareth Evans"
+    )
+    for change in (
+        {"role": MembershipRole.INDEPENDENT_MEMBER},
+        {
+            "role": MembershipRole.PUBLIC_SERVICE_REPRESENTATIVE,
+            "local_authority_id": factories.authority("Walsall").id,
+        },
+    ):
+        with pytest.raises(ServiceError) as refused:
+            memberships.update_membership(
+                rep.id,
+                entry(term_start=rep.term_start, **change),
+                version=rep.version,
+                actor=admin,
+                today=TODAY,
+            )
+        assert refused.value.errors["role"].startswith("Gareth Evans is named as substitute")
+
+
+def test_an_end_date_after_the_term_is_refused(admin):
+    membership = factories.membership(start=date(2025, 1, 1), end=date(2026, 6, 30))
+    with pytest.raises(ServiceError) as refused:
+        memberships.end_membership(
+            membership.id,
+            ended_on=TODAY,
+            reason="Term over",
+            version=membership.version,
+            actor=admin,
+        )
+    assert refused.value.errors["ended_on"] == (
+        "The end date must be on or before the end of the term, 30 June 2026"
+    )
+
+
+def test_a_lapsed_chair_does_not_block_the_next_one(admin):
+    old = factories.membership(
+        role=MembershipRole.CHAIR, start=date(2025, 1, 1), end=date(2026, 6, 30)
+    )
+    assert memberships.suggested_end_date(old, today=TODAY) == date(2026, 6, 30)
+    assert memberships.suggested_end_date(factories.membership(), today=TODAY) == TODAY
+    new = memberships.add_membership(
+        entry(role=MembershipRole.CHAIR, term_start=date(2026, 7, 1), term_end=None),
+        actor=admin,
+        today=TODAY,
+    )
+    assert new.is_current(TODAY)
+    assert old.last_day() == date(2026, 6, 30)

@@ -1,0 +1,196 @@
+"""Residents' stories, their consent records, contact details and equality answers.
+
+Contact details and equality answers live in their own tables, apart from the story,
+so that they can be protected, erased and left out of anything shared on their own.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engage.models.base import Base, utcnow
+from engage.models.reference import EthnicGroup, LocalAuthority
+from engage.models.types import UTCDateTime, enum_column
+
+STORY_MAX_LENGTH = 10_000
+CHANGE_MAX_LENGTH = 2_000
+
+
+class SubmissionStatus(enum.Enum):
+    RECEIVED = "received"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    DUPLICATE = "duplicate"
+    WITHDRAWN = "withdrawn"
+
+
+class Channel(enum.Enum):
+    WEB = "web"
+    GROUP = "group"
+    OFFICER_EVENT = "officer_event"
+    OFFICER_PHONE = "officer_phone"
+
+
+class AgeGroup(enum.Enum):
+    """Asked before anything is stored; under-13s are never stored at all."""
+
+    UNDER_18 = "13_17"
+    ADULT = "18_plus"
+
+
+class Purpose(enum.Enum):
+    """The five consent choices, in the order residents see them."""
+
+    STORE = "store"
+    QUOTE = "quote"
+    SHARE = "share"
+    CONTACT = "contact"
+    EQUALITY = "equality"
+
+
+class Submission(Base):
+    __tablename__ = "submissions"
+    __table_args__ = (
+        CheckConstraint(
+            "status = 'withdrawn' OR story IS NOT NULL", name="story_present_unless_withdrawn"
+        ),
+        Index("ix_submissions_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # SHA-256 of the receipt code: the code itself is shown once and never stored.
+    receipt_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[SubmissionStatus] = mapped_column(
+        enum_column(SubmissionStatus, "submission_status"), default=SubmissionStatus.RECEIVED
+    )
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, "channel"))
+    age_group: Mapped[AgeGroup] = mapped_column(enum_column(AgeGroup, "age_group"))
+    story: Mapped[str | None] = mapped_column(Text)
+    what_to_change: Mapped[str | None] = mapped_column(Text)
+    local_authority_id: Mapped[int | None] = mapped_column(
+        ForeignKey("local_authorities.id", ondelete="RESTRICT"), index=True
+    )
+    # The outward part of a postcode only ("B11"): never the full postcode.
+    postcode_district: Mapped[str | None] = mapped_column(String(4))
+    heard_about: Mapped[str | None] = mapped_column(String(40))
+    # Current consent, kept in step with the append-only consent events.
+    consent_store: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_quote: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_share: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_equality: Mapped[bool] = mapped_column(Boolean, default=False)
+    # After withdrawal: may the tombstone still be counted anonymously?
+    counted: Mapped[bool] = mapped_column(Boolean, default=True)
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("community_groups.id", ondelete="RESTRICT"), index=True
+    )
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    local_authority: Mapped[LocalAuthority | None] = relationship()
+    contact: Mapped[SubmissionContact | None] = relationship(
+        back_populates="submission", cascade="all, delete-orphan", uselist=False
+    )
+    equality: Mapped[EqualityAnswers | None] = relationship(
+        back_populates="submission", cascade="all, delete-orphan", uselist=False
+    )
+    consent_events: Mapped[list[ConsentEvent]] = relationship(
+        back_populates="submission", order_by="ConsentEvent.id"
+    )
+
+    def consents(self) -> dict[Purpose, bool]:
+        return {purpose: getattr(self, f"consent_{purpose.value}") for purpose in Purpose}
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status is SubmissionStatus.WITHDRAWN
+
+
+class SubmissionContact(Base):
+    """How to contact the resident, held only while they consent to contact."""
+
+    __tablename__ = "submission_contacts"
+    __table_args__ = (
+        CheckConstraint("email IS NOT NULL OR phone IS NOT NULL", name="email_or_phone"),
+    )
+
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True
+    )
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(20))
+
+    submission: Mapped[Submission] = relationship(back_populates="contact")
+
+
+class EqualityAnswers(Base):
+    """Special category data. Stored only with explicit consent; never shown per person
+    outside moderation. Every question allows "prefer not to say" (or no answer)."""
+
+    __tablename__ = "equality_answers"
+
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True
+    )
+    ethnic_group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ethnic_groups.id", ondelete="RESTRICT")
+    )
+    ethnic_group_other: Mapped[str | None] = mapped_column(String(120))
+    age_band: Mapped[str | None] = mapped_column(String(20))
+    sex: Mapped[str | None] = mapped_column(String(20))
+    gender_same_as_birth: Mapped[str | None] = mapped_column(String(20))
+    disability: Mapped[str | None] = mapped_column(String(20))
+    religion: Mapped[str | None] = mapped_column(String(40))
+    religion_other: Mapped[str | None] = mapped_column(String(120))
+    sexual_orientation: Mapped[str | None] = mapped_column(String(30))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    submission: Mapped[Submission] = relationship(back_populates="equality")
+    ethnic_group: Mapped[EthnicGroup | None] = relationship()
+
+
+class PrivacyNotice(Base):
+    """One version of the privacy notice. Never edited: a change is a new version."""
+
+    __tablename__ = "privacy_notices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    body: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ConsentEvent(Base):
+    """Append-only record of each consent choice: what, when, how, under which notice."""
+
+    __tablename__ = "consent_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[Purpose] = mapped_column(enum_column(Purpose, "consent_purpose"))
+    granted: Mapped[bool] = mapped_column(Boolean)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("privacy_notices.id", ondelete="RESTRICT"))
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, "channel"))
+    language: Mapped[str] = mapped_column(String(10))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    submission: Mapped[Submission] = relationship(back_populates="consent_events")
+    notice: Mapped[PrivacyNotice] = relationship()

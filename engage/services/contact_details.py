@@ -1,0 +1,48 @@
+"""Checking and normalising postcodes, email addresses and UK phone numbers."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+_OUTWARD = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
+_FULL = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
+
+
+class InvalidContactDetail(ValueError):
+    pass
+
+
+def postcode_district(value: str) -> str | None:
+    """The outward code ("B11") of a full postcode or of a district typed alone.
+
+    Only the district is ever kept: a full postcode can point at a handful of homes."""
+    compact = "".join(value.split()).upper()
+    if not compact:
+        return None
+    full = _FULL.match(compact)
+    if full:
+        return full.group(1)
+    if _OUTWARD.match(compact):
+        return compact
+    raise InvalidContactDetail(value)
+
+
+def email_address(value: str) -> str:
+    try:
+        return validate_email(value.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise InvalidContactDetail(value) from None
+
+
+def uk_phone(value: str) -> str:
+    """A UK number in international format (+447700900123)."""
+    try:
+        number = phonenumbers.parse(value, "GB")
+    except phonenumbers.NumberParseException:
+        raise InvalidContactDetail(value) from None
+    if not phonenumbers.is_possible_number(number) or number.country_code != 44:
+        raise InvalidContactDetail(value)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

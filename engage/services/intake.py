@@ -1,0 +1,407 @@
+"""Residents' stories: submitting, looking up by receipt, changing consent, withdrawing.
+
+Consent is granular and recorded as append-only events (purpose, choice, notice
+version, channel, language, time); the submission keeps the current choices alongside
+for quick filtering. Contact details and equality answers are stored apart from the
+story and only while the matching consent stands.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from engage.equality import QUESTIONS
+from engage.extensions import db
+from engage.models import (
+    AgeGroup,
+    Channel,
+    ConsentEvent,
+    EqualityAnswers,
+    EthnicGroup,
+    LocalAuthority,
+    PrivacyNotice,
+    Purpose,
+    Submission,
+    SubmissionContact,
+    SubmissionStatus,
+    User,
+)
+from engage.models.base import utcnow
+from engage.models.submissions import CHANGE_MAX_LENGTH, STORY_MAX_LENGTH
+from engage.services import notices, outbox, receipts
+from engage.services.contact_details import (
+    InvalidContactDetail,
+    email_address,
+    postcode_district,
+    uk_phone,
+)
+from engage.services.sanitise import one_line, plain_text
+from engage.services.transaction import ServiceError, transactional
+
+log = logging.getLogger(__name__)
+
+HEARD_ABOUT = (
+    ("community_group", _l("From a community group")),
+    ("social_media", _l("Social media")),
+    ("event", _l("At an event or meeting")),
+    ("council_or_library", _l("From the council, a library or another public service")),
+    ("friend_or_family", _l("From a friend or family member")),
+    ("other", _l("Another way")),
+)
+HEARD_ABOUT_CODES = frozenset(code for code, _ in HEARD_ABOUT)
+
+
+@dataclass
+class StoryInput:
+    story: str
+    age_group: AgeGroup
+    consents: dict[Purpose, bool]
+    what_to_change: str = ""
+    local_authority_id: int | None = None
+    postcode: str = ""
+    heard_about: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    # Cleaned values, filled in by validation.
+    cleaned: dict = field(default_factory=dict)
+
+
+def _validate_contact(data: StoryInput, errors: dict) -> None:
+    if not data.consents.get(Purpose.CONTACT):
+        return  # Never keep contact details without consent to contact.
+    email, phone = data.contact_email.strip(), data.contact_phone.strip()
+    if not email and not phone:
+        errors["contact_email"] = _l(
+            "Enter an email address or a phone number so we can contact you"
+        )
+        return
+    if email:
+        try:
+            data.cleaned["email"] = email_address(email)
+        except InvalidContactDetail:
+            errors["contact_email"] = _l(
+                "Enter an email address in the correct format, like name@example.com"
+            )
+    if phone:
+        try:
+            data.cleaned["phone"] = uk_phone(phone)
+        except InvalidContactDetail:
+            errors["contact_phone"] = _l("Enter a UK phone number, like 07700 900 982")
+
+
+def validate_story(data: StoryInput) -> dict[str, object]:
+    """Field errors for a story, empty when it can be stored. Fills data.cleaned."""
+    errors: dict[str, object] = {}
+    story = plain_text(data.story)
+    if not story:
+        errors["story"] = _l("Tell us what happened")
+    elif len(story) > STORY_MAX_LENGTH:
+        errors["story"] = _l(
+            "Your story must be %(max)s characters or fewer. It is %(count)s characters now.",
+            max=f"{STORY_MAX_LENGTH:,}",
+            count=f"{len(story):,}",
+        )
+    change = plain_text(data.what_to_change)
+    if len(change) > CHANGE_MAX_LENGTH:
+        errors["what_to_change"] = _l(
+            "This must be %(max)s characters or fewer", max=f"{CHANGE_MAX_LENGTH:,}"
+        )
+    if not data.consents.get(Purpose.STORE):
+        errors["consent_store"] = _l(
+            "Tick the box to agree that we can store and analyse your story. "
+            "We cannot accept it otherwise"
+        )
+    if (
+        data.local_authority_id is not None
+        and db.session.get(LocalAuthority, data.local_authority_id) is None
+    ):
+        errors["local_authority_id"] = _l("Select an area from the list")
+    try:
+        data.cleaned["postcode_district"] = postcode_district(data.postcode)
+    except InvalidContactDetail:
+        errors["postcode"] = _l("Enter the first part of a postcode, like B11, or a full postcode")
+    if data.heard_about and data.heard_about not in HEARD_ABOUT_CODES:
+        errors["heard_about"] = _l("Select how you heard about this from the list")
+    _validate_contact(data, errors)
+    data.cleaned["story"] = story
+    data.cleaned["what_to_change"] = change or None
+    return errors
+
+
+def _record_consents(
+    submission: Submission,
+    choices: dict[Purpose, bool],
+    *,
+    notice: PrivacyNotice,
+    channel: Channel,
+    language: str,
+    recorded_by: User | None,
+) -> None:
+    for purpose in Purpose:
+        granted = bool(choices.get(purpose, False))
+        setattr(submission, f"consent_{purpose.value}", granted)
+        db.session.add(
+            ConsentEvent(
+                submission=submission,
+                purpose=purpose,
+                granted=granted,
+                notice=notice,
+                channel=channel,
+                language=language,
+                recorded_by_id=recorded_by.id if recorded_by else None,
+            )
+        )
+
+
+def find_by_receipt(code: str) -> Submission | None:
+    try:
+        code_hash = receipts.digest(code)
+    except ValueError:
+        return None
+    return db.session.scalar(select(Submission).where(Submission.receipt_hash == code_hash))
+
+
+def submit_story(
+    data: StoryInput,
+    *,
+    receipt_code: str,
+    channel: Channel,
+    language: str,
+    notice_version: int,
+    entered_by: User | None = None,
+    group_id: int | None = None,
+) -> Submission:
+    """Store a story with its consent record, once: a repeat of the same form (same
+    receipt code) returns the submission already stored."""
+    existing = find_by_receipt(receipt_code)
+    if existing is not None:
+        return existing
+    errors = validate_story(data)
+    if errors:
+        raise ServiceError(errors)
+    notice = notices.by_version(notice_version)
+    submission = Submission(
+        receipt_hash=receipts.digest(receipt_code),
+        channel=channel,
+        age_group=data.age_group,
+        story=data.cleaned["story"],
+        what_to_change=data.cleaned["what_to_change"],
+        local_authority_id=data.local_authority_id,
+        postcode_district=data.cleaned["postcode_district"],
+        heard_about=data.heard_about or None,
+        group_id=group_id,
+        entered_by_id=entered_by.id if entered_by else None,
+    )
+    db.session.add(submission)
+    _record_consents(
+        submission,
+        data.consents,
+        notice=notice,
+        channel=channel,
+        language=language,
+        recorded_by=entered_by,
+    )
+    if data.consents.get(Purpose.CONTACT):
+        submission.contact = SubmissionContact(
+            email=data.cleaned.get("email"), phone=data.cleaned.get("phone")
+        )
+        if submission.contact.email:
+            outbox.queue_receipt_confirmation(submission.contact.email, receipt_code, language)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same form sent twice at once: the other request stored it first.
+        db.session.rollback()
+        existing = find_by_receipt(receipt_code)
+        if existing is None:
+            raise
+        return existing
+    log.info(
+        "submission_received",
+        extra={"submission_id": submission.id, "channel": channel.value, "group_id": group_id},
+    )
+    return submission
+
+
+def needs_equality_answers(submission: Submission) -> bool:
+    return (
+        submission.consent_equality and not submission.is_withdrawn and submission.equality is None
+    )
+
+
+def ethnic_groups() -> list[EthnicGroup]:
+    return list(db.session.scalars(select(EthnicGroup).order_by(EthnicGroup.sort_order)))
+
+
+@transactional
+def record_equality_answers(submission_id: int, answers: dict[str, str | None]) -> None:
+    """Store the optional equality answers, only while the resident consents to it."""
+    submission = db.session.get(Submission, submission_id)
+    if submission is None or not submission.consent_equality or submission.is_withdrawn:
+        raise ServiceError({"form": _l("We cannot store equality answers for this story")})
+    errors: dict[str, object] = {}
+    values: dict[str, object] = {}
+    for question in QUESTIONS:
+        value = answers.get(question.field) or None
+        if value is not None and value not in question.codes():
+            errors[question.field] = _l("Select one of the answers")
+        values[question.field] = value
+        if question.other_field:
+            other = one_line(answers.get(question.other_field))[:120] if value == "other" else ""
+            values[question.other_field] = other or None
+    group_id = answers.get("ethnic_group_id")
+    group = db.session.get(EthnicGroup, int(group_id)) if str(group_id or "").isdigit() else None
+    if group_id and group is None:
+        errors["ethnic_group_id"] = _l("Select an ethnic group from the list")
+    other = one_line(answers.get("ethnic_group_other"))[:120]
+    if errors:
+        raise ServiceError(errors)
+    submission.equality = EqualityAnswers(
+        ethnic_group=group,
+        ethnic_group_other=(other or None) if group and group.allows_description else None,
+        **values,
+    )
+    log.info("equality_answers_recorded", extra={"submission_id": submission.id})
+
+
+@transactional
+def change_consent(
+    submission_id: int,
+    choices: dict[Purpose, bool],
+    *,
+    contact_email: str = "",
+    contact_phone: str = "",
+    channel: Channel,
+    language: str,
+) -> Submission:
+    """Change the optional choices. Withdrawing consent to store is `withdraw`."""
+    submission = db.session.get(Submission, submission_id)
+    if submission is None or submission.is_withdrawn:
+        raise ServiceError({"form": _l("This story has been withdrawn")})
+    choices = {**choices, Purpose.STORE: True}
+    check = StoryInput(
+        story="x",
+        age_group=submission.age_group,
+        consents=choices,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+    )
+    errors: dict[str, object] = {}
+    if choices[Purpose.CONTACT] and not submission.consent_contact:
+        _validate_contact(check, errors)
+    if errors:
+        raise ServiceError(errors)
+    notice = notices.current()
+    changed = {p: v for p, v in choices.items() if getattr(submission, f"consent_{p.value}") != v}
+    for purpose, granted in changed.items():
+        setattr(submission, f"consent_{purpose.value}", granted)
+        db.session.add(
+            ConsentEvent(
+                submission=submission,
+                purpose=purpose,
+                granted=granted,
+                notice=notice,
+                channel=channel,
+                language=language,
+            )
+        )
+    if Purpose.CONTACT in changed:
+        submission.contact = (
+            SubmissionContact(email=check.cleaned.get("email"), phone=check.cleaned.get("phone"))
+            if choices[Purpose.CONTACT]
+            else None
+        )
+    if Purpose.EQUALITY in changed and not choices[Purpose.EQUALITY]:
+        submission.equality = None  # erased at once
+    log.info(
+        "consent_changed",
+        extra={"submission_id": submission.id, "purposes": sorted(p.value for p in changed)},
+    )
+    return submission
+
+
+@transactional
+def withdraw(submission_id: int, *, keep_count: bool, channel: Channel, language: str) -> None:
+    """Erase the story, contact details and equality answers now. Keep an anonymous
+    tombstone for counts only if the resident allows it."""
+    submission = db.session.get(Submission, submission_id)
+    if submission is None or submission.is_withdrawn:
+        return
+    notice = notices.current()
+    for purpose in Purpose:
+        if getattr(submission, f"consent_{purpose.value}"):
+            setattr(submission, f"consent_{purpose.value}", False)
+            db.session.add(
+                ConsentEvent(
+                    submission=submission,
+                    purpose=purpose,
+                    granted=False,
+                    notice=notice,
+                    channel=channel,
+                    language=language,
+                )
+            )
+    submission.story = None
+    submission.what_to_change = None
+    submission.contact = None
+    submission.equality = None
+    submission.status = SubmissionStatus.WITHDRAWN
+    submission.withdrawn_at = utcnow()
+    submission.counted = keep_count
+    if not keep_count:
+        submission.local_authority_id = None
+        submission.postcode_district = None
+        submission.heard_about = None
+    log.info("submission_withdrawn", extra={"submission_id": submission.id})
+
+
+def export(submission: Submission) -> dict:
+    """Everything held about the resident's story (their right of access)."""
+    equality = submission.equality
+    return {
+        "status": submission.status.value,
+        "submitted_at": submission.created_at.isoformat(),
+        "withdrawn_at": submission.withdrawn_at.isoformat() if submission.withdrawn_at else None,
+        "how_it_reached_us": submission.channel.value,
+        "story": submission.story,
+        "what_you_would_like_to_change": submission.what_to_change,
+        "area": submission.local_authority.name if submission.local_authority else None,
+        "postcode_district": submission.postcode_district,
+        "heard_about": submission.heard_about,
+        "consent": {p.value: v for p, v in submission.consents().items()},
+        "consent_history": [
+            {
+                "purpose": event.purpose.value,
+                "granted": event.granted,
+                "at": event.recorded_at.isoformat(),
+                "privacy_notice_version": event.notice.version,
+                "channel": event.channel.value,
+                "language": event.language,
+            }
+            for event in submission.consent_events
+        ],
+        "contact": (
+            {"email": submission.contact.email, "phone": submission.contact.phone}
+            if submission.contact
+            else None
+        ),
+        "equality_answers": (
+            {
+                "ethnic_group": equality.ethnic_group.label if equality.ethnic_group else None,
+                "ethnic_group_described": equality.ethnic_group_other,
+                **{q.field: getattr(equality, q.field) for q in QUESTIONS},
+                "religion_described": equality.religion_other,
+            }
+            if equality
+            else None
+        ),
+    }
+
+
+def get(submission_id: int) -> Submission | None:
+    return db.session.get(Submission, submission_id)

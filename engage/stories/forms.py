@@ -1,0 +1,159 @@
+"""Residents' forms. Labels and messages are translated; the rules live in services."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from engage.equality import QUESTIONS
+from engage.models import AgeGroup, Purpose
+from engage.models.submissions import CHANGE_MAX_LENGTH, STORY_MAX_LENGTH
+from engage.services.intake import HEARD_ABOUT
+
+UNDER_13 = "under_13"
+
+
+class AgeForm(FlaskForm):
+    age = RadioField(
+        _l("How old are you?"),
+        choices=[
+            SelectChoice(UNDER_13, _l("Under 13")),
+            SelectChoice(AgeGroup.UNDER_18.value, _l("13 to 17")),
+            SelectChoice(AgeGroup.ADULT.value, _l("18 or over")),
+        ],
+        validators=[InputRequired(_l("Select how old you are"))],
+    )
+
+
+class StoryForm(FlaskForm):
+    story = TextAreaField(
+        _l("What happened?"),
+        # Longer than the limit, so the service can say how long the text is.
+        validators=[Length(max=STORY_MAX_LENGTH * 2)],
+    )
+    what_to_change = TextAreaField(
+        _l("What would you like to change? (optional)"),
+        validators=[Optional(), Length(max=CHANGE_MAX_LENGTH * 2)],
+    )
+    local_authority_id = SelectField(_l("Which area is this about? (optional)"), default="")
+    postcode = StringField(
+        _l("First part of your postcode (optional)"), validators=[Optional(), Length(max=10)]
+    )
+    heard_about = SelectField(
+        _l("How did you hear about this? (optional)"),
+        choices=[SelectChoice("", _l("Choose one"))]
+        + [SelectChoice(code, label) for code, label in HEARD_ABOUT],
+        default="",
+    )
+    consent_store = BooleanField(_l("Store and analyse my story (you must agree to this)"))
+    consent_quote = BooleanField(
+        _l("Quote my words in reports and meeting papers, without my name")
+    )
+    consent_share = BooleanField(
+        _l("Share my story, with personal details removed, with the Taskforce's working groups")
+    )
+    consent_contact = BooleanField(_l("Contact me about my story"))
+    consent_equality = BooleanField(
+        _l("Ask me some equality questions, such as my ethnic group, and use my answers")
+    )
+    contact_email = StringField(
+        _l("Email address"),
+        validators=[Optional(), Length(max=254)],
+        render_kw={"autocomplete": "email", "spellcheck": "false", "type": "email"},
+    )
+    contact_phone = StringField(
+        _l("Phone number"),
+        validators=[Optional(), Length(max=30)],
+        render_kw={"autocomplete": "tel", "type": "tel"},
+    )
+    age_group = HiddenField()
+    receipt_token = HiddenField()
+    notice_version = HiddenField()
+
+    def set_areas(self, authorities) -> None:
+        self.local_authority_id.choices = [SelectChoice("", _l("Choose an area"))] + [
+            SelectChoice(str(a.id), a.name) for a in authorities
+        ]
+
+    def consents(self) -> dict[Purpose, bool]:
+        return {p: bool(getattr(self, f"consent_{p.value}").data) for p in Purpose}
+
+
+def _equality_field(question):
+    return RadioField(
+        question.text,
+        choices=[SelectChoice(code, label) for code, label in question.options],
+        validators=[Optional()],
+    )
+
+
+class EqualityForm(FlaskForm):
+    ethnic_group_id = SelectField(_l("What is your ethnic group?"), default="")
+    ethnic_group_other = StringField(
+        _l("If you chose an 'other' group, you can describe it (optional)"),
+        validators=[Optional(), Length(max=120)],
+    )
+    religion_other = StringField(
+        _l("If you chose 'any other religion', you can say which (optional)"),
+        validators=[Optional(), Length(max=120)],
+    )
+
+    def set_ethnic_groups(self, groups) -> None:
+        self.ethnic_group_id.choices = [SelectChoice("", _l("Choose one"))] + [
+            SelectChoice(str(g.id), g.label, optgroup=g.heading) for g in groups
+        ]
+
+    def answers(self) -> dict[str, str | None]:
+        return {name: (field.data or None) for name, field in self._fields.items()}
+
+
+for _question in QUESTIONS:
+    setattr(EqualityForm, _question.field, _equality_field(_question))
+
+
+class ReceiptForm(FlaskForm):
+    code = StringField(
+        _l("Your reference code"),
+        validators=[InputRequired(_l("Enter your reference code")), Length(max=40)],
+        render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
+    )
+
+
+class ConsentForm(FlaskForm):
+    consent_quote = BooleanField(StoryForm.consent_quote.args[0])
+    consent_share = BooleanField(StoryForm.consent_share.args[0])
+    consent_contact = BooleanField(StoryForm.consent_contact.args[0])
+    consent_equality = BooleanField(StoryForm.consent_equality.args[0])
+    contact_email = StringField(
+        _l("Email address"),
+        validators=[Optional(), Length(max=254)],
+        render_kw={"autocomplete": "email", "type": "email"},
+    )
+    contact_phone = StringField(
+        _l("Phone number"),
+        validators=[Optional(), Length(max=30)],
+        render_kw={"autocomplete": "tel", "type": "tel"},
+    )
+
+    def consents(self) -> dict[Purpose, bool]:
+        return {
+            p: bool(getattr(self, f"consent_{p.value}").data)
+            for p in Purpose
+            if p is not Purpose.STORE
+        }
+
+
+class WithdrawForm(FlaskForm):
+    keep_count = BooleanField(
+        _l("You can still count that I got in touch, without my story or anything about me")
+    )

@@ -1,0 +1,208 @@
+"""Your story: with the reference code, see its status, change consent, download what
+you gave, or withdraw. The code travels in a POST body, never in a URL (ASVS 8.3.1)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from engage.extensions import limiter
+from engage.forms import apply_service_errors
+from engage.i18n import current_language
+from engage.models import Channel, Purpose
+from engage.permissions import public
+from engage.services import intake
+from engage.services.transaction import ServiceError
+from engage.stories import bp
+from engage.stories.forms import ConsentForm, ReceiptForm, WithdrawForm
+
+
+def _receipt_limit() -> str:
+    return current_app.config["RECEIPT_RATE_LIMIT"]
+
+
+def _remember(submission_id: int) -> None:
+    session["receipt"] = {"id": submission_id, "at": datetime.now(UTC).timestamp()}
+
+
+def _remembered():
+    """The story this browser opened with its code, for a limited time."""
+    details = session.get("receipt")
+    if not details:
+        return None
+    minutes = current_app.config["RECEIPT_SESSION_MINUTES"]
+    if datetime.now(UTC).timestamp() - details.get("at", 0) > minutes * 60:
+        session.pop("receipt", None)
+        return None
+    return intake.get(details["id"])
+
+
+@bp.route("/your-story", methods=["GET", "POST"])
+@public
+@limiter.limit(_receipt_limit, methods=["POST"])
+def find_story():
+    form = ReceiptForm()
+    if form.validate_on_submit():
+        submission = intake.find_by_receipt(form.code.data)
+        if submission is not None:
+            session.pop("receipt", None)
+            _remember(submission.id)
+            return redirect(url_for("stories.your_story"))
+        # The same answer for a wrong, malformed or unknown code: nothing to learn.
+        form.code.errors.append(
+            _("We could not find a story with that code. Check it and try again")
+        )
+    return render_template("receipt/find.html", form=form, title=_("See or change your story"))
+
+
+def _require_story():
+    submission = _remembered()
+    if submission is None:
+        flash(_("Enter your reference code to see your story."), "info")
+    return submission
+
+
+@bp.get("/your-story/status")
+@public
+def your_story():
+    submission = _require_story()
+    if submission is None:
+        return redirect(url_for("stories.find_story"))
+    _remember(submission.id)
+    return render_template("receipt/status.html", submission=submission, title=_("Your story"))
+
+
+@bp.route("/your-story/choices", methods=["GET", "POST"])
+@public
+def change_choices():
+    submission = _require_story()
+    if submission is None or submission.is_withdrawn:
+        return redirect(url_for("stories.find_story"))
+    if request.method == "GET":
+        form = ConsentForm(
+            formdata=None,
+            data={
+                f"consent_{p.value}": v
+                for p, v in submission.consents().items()
+                if p is not Purpose.STORE
+            },
+        )
+    else:
+        form = ConsentForm()
+    if form.validate_on_submit():
+        try:
+            intake.change_consent(
+                submission.id,
+                form.consents(),
+                contact_email=form.contact_email.data or "",
+                contact_phone=form.contact_phone.data or "",
+                channel=Channel.WEB,
+                language=current_language(),
+            )
+        except ServiceError as error:
+            apply_service_errors(form, error.errors)
+        else:
+            flash(_("Your choices have been saved."), "success")
+            if intake.needs_equality_answers(intake.get(submission.id)):
+                return redirect(url_for("stories.your_equality_answers"))
+            return redirect(url_for("stories.your_story"))
+    return render_template(
+        "receipt/choices.html",
+        form=form,
+        submission=submission,
+        title=_("Change what you agreed to"),
+    )
+
+
+@bp.route("/your-story/about-you", methods=["GET", "POST"])
+@public
+def your_equality_answers():
+    """After newly agreeing to equality questions, answer them (all optional)."""
+    from engage.stories.forms import EqualityForm
+
+    submission = _require_story()
+    if submission is None or not intake.needs_equality_answers(submission):
+        return redirect(url_for("stories.your_story"))
+    form = EqualityForm()
+    form.set_ethnic_groups(intake.ethnic_groups())
+    if request.method == "POST" and request.form.get("skip"):
+        return redirect(url_for("stories.your_story"))
+    if form.validate_on_submit():
+        try:
+            intake.record_equality_answers(submission.id, form.answers())
+        except ServiceError as error:
+            apply_service_errors(form, error.errors)
+        else:
+            return redirect(url_for("stories.your_story"))
+    return render_template("stories/about_you.html", form=form, title=_("About you"))
+
+
+@bp.get("/your-story/download")
+@public
+def download_page():
+    submission = _require_story()
+    if submission is None:
+        return redirect(url_for("stories.find_story"))
+    return render_template(
+        "receipt/download.html",
+        data=intake.export(submission),
+        submission=submission,
+        title=_("What you told us"),
+    )
+
+
+@bp.get("/your-story/download.json")
+@public
+def download_json():
+    submission = _require_story()
+    if submission is None:
+        return redirect(url_for("stories.find_story"))
+    body = json.dumps(intake.export(submission), ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="your-story.json"'},
+    )
+
+
+@bp.route("/your-story/withdraw", methods=["GET", "POST"])
+@public
+def withdraw():
+    submission = _require_story()
+    if submission is None:
+        return redirect(url_for("stories.find_story"))
+    if submission.is_withdrawn:
+        return redirect(url_for("stories.your_story"))
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        intake.withdraw(
+            submission.id,
+            keep_count=bool(form.keep_count.data),
+            channel=Channel.WEB,
+            language=current_language(),
+        )
+        flash(_("Your story has been withdrawn and deleted."), "success")
+        return redirect(url_for("stories.your_story"))
+    return render_template("receipt/withdraw.html", form=form, title=_("Withdraw your story"))
+
+
+@bp.post("/your-story/forget")
+@public
+def forget():
+    """Close the story in this browser (for shared computers)."""
+    session.pop("receipt", None)
+    session.pop("intake", None)
+    flash(_("This browser no longer has access to your story."), "info")
+    return redirect(url_for("stories.find_story"))

@@ -1,0 +1,230 @@
+"""Telling a story: age first, then the story and its consent, then (if agreed) the
+equality questions, then the receipt. Nothing is stored before the age question."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from engage import tasks
+from engage.extensions import csrf, limiter
+from engage.forms import apply_service_errors
+from engage.i18n import current_language
+from engage.models import AgeGroup, Channel, Purpose
+from engage.permissions import public
+from engage.services import intake, notices, receipts, reference
+from engage.services.transaction import ServiceError
+from engage.stories import bp
+from engage.stories.forms import UNDER_13, AgeForm, EqualityForm, StoryForm
+
+# How long the thank-you page keeps showing the code in this browser.
+RECEIPT_DISPLAY_SECONDS = 60 * 60
+FORM_TOKEN_MAX_AGE = 60 * 60 * 24
+
+
+def _story_limit() -> str:
+    return current_app.config["STORY_RATE_LIMIT"]
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="engage-receipt-code")
+
+
+def _code_from_token(token: str | None) -> str | None:
+    """The receipt code carried by the form, so a repeated send is stored only once."""
+    if not token:
+        return None
+    try:
+        code = _serializer().loads(token, max_age=FORM_TOKEN_MAX_AGE)
+    except BadSignature:
+        return None
+    return code if receipts.normalise(code) else None
+
+
+def _age_group(value: str | None) -> AgeGroup | None:
+    try:
+        return AgeGroup(value)
+    except ValueError:
+        return None
+
+
+@bp.get("/tell")
+@public
+def start():
+    return render_template("stories/start.html", title=_("Tell the Taskforce what happened"))
+
+
+@bp.route("/tell/age", methods=["GET", "POST"])
+@public
+def age():
+    form = AgeForm()
+    if form.validate_on_submit():
+        if form.age.data == UNDER_13:
+            return redirect(url_for("stories.ask_for_help"))
+        return redirect(url_for("stories.story", age=form.age.data))
+    return render_template("stories/age.html", form=form, title=_("How old are you?"))
+
+
+@bp.get("/tell/ask-for-help")
+@public
+def ask_for_help():
+    return render_template("stories/ask_for_help.html", title=_("Ask someone to help you"))
+
+
+def _new_story_form(age_group: AgeGroup) -> StoryForm:
+    form = StoryForm(formdata=None)
+    form.age_group.data = age_group.value
+    form.receipt_token.data = _serializer().dumps(receipts.new_code())
+    form.notice_version.data = str(notices.current().version)
+    return form
+
+
+@bp.route("/tell/story", methods=["GET", "POST"])
+@public
+@csrf.exempt  # checked by the form instead, so an expired page keeps the resident's words
+@limiter.limit(_story_limit, methods=["POST"])
+def story():
+    if request.method == "GET":
+        age_group = _age_group(request.args.get("age"))
+        if age_group is None:
+            return redirect(url_for("stories.age"))
+        form = _new_story_form(age_group)
+    else:
+        form = StoryForm()
+        age_group = _age_group(form.age_group.data)
+        if age_group is None:
+            abort(400)
+    form.set_areas(reference.local_authorities())
+    expired = False
+    if request.method == "POST":
+        form.validate()
+        expired = bool(form.csrf_token.errors)
+        code = _code_from_token(form.receipt_token.data)
+        if code is None:
+            expired = True
+            form.receipt_token.data = _serializer().dumps(receipts.new_code())
+        if not expired and not _other_field_errors(form):
+            result = _submit(form, age_group, code)
+            if result is not None:
+                return result
+    return render_template(
+        "stories/story.html",
+        form=form,
+        expired=expired,
+        under_18=age_group is AgeGroup.UNDER_18,
+        notice=notices.current(),
+        title=_("Tell us what happened"),
+    )
+
+
+def _other_field_errors(form: StoryForm) -> bool:
+    return any(errors for name, errors in form.errors.items() if name != "csrf_token")
+
+
+def _submit(form: StoryForm, age_group: AgeGroup, code: str):
+    consents = form.consents()
+    if age_group is AgeGroup.UNDER_18:
+        consents[Purpose.QUOTE] = False  # never quoted in public (ICO Children's Code)
+    data = intake.StoryInput(
+        story=form.story.data or "",
+        age_group=age_group,
+        consents=consents,
+        what_to_change=form.what_to_change.data or "",
+        local_authority_id=int(form.local_authority_id.data)
+        if (form.local_authority_id.data or "").isdigit()
+        else None,
+        postcode=form.postcode.data or "",
+        heard_about=form.heard_about.data or "",
+        contact_email=form.contact_email.data or "",
+        contact_phone=form.contact_phone.data or "",
+    )
+    try:
+        submission = intake.submit_story(
+            data,
+            receipt_code=code,
+            channel=Channel.WEB,
+            language=current_language(),
+            notice_version=int(form.notice_version.data or 0),
+        )
+    except ServiceError as error:
+        apply_service_errors(form, error.errors)
+        return None
+    # Committed: now email, tagging and the rest may fail without losing anything.
+    tasks.start(tasks.deliver_outbox)
+    session["intake"] = {
+        "submission_id": submission.id,
+        "code": receipts.display(code),
+        "at": datetime.now(UTC).timestamp(),
+    }
+    if intake.needs_equality_answers(submission):
+        return redirect(url_for("stories.about_you"))
+    return redirect(url_for("stories.done"))
+
+
+def _just_submitted():
+    """The story this browser has just sent, while the thank-you page may show it."""
+    details = session.get("intake")
+    if not details:
+        return None
+    if datetime.now(UTC).timestamp() - details.get("at", 0) > RECEIPT_DISPLAY_SECONDS:
+        session.pop("intake", None)
+        return None
+    return details
+
+
+@bp.route("/tell/about-you", methods=["GET", "POST"])
+@public
+def about_you():
+    details = _just_submitted()
+    submission = intake.get(details["submission_id"]) if details else None
+    if submission is None or not intake.needs_equality_answers(submission):
+        return redirect(url_for("stories.done"))
+    form = EqualityForm()
+    form.set_ethnic_groups(intake.ethnic_groups())
+    if request.method == "POST" and request.form.get("skip"):
+        return redirect(url_for("stories.done"))
+    if form.validate_on_submit():
+        try:
+            intake.record_equality_answers(submission.id, form.answers())
+        except ServiceError as error:
+            apply_service_errors(form, error.errors)
+        else:
+            return redirect(url_for("stories.done"))
+    return render_template("stories/about_you.html", form=form, title=_("About you"))
+
+
+@bp.get("/tell/done")
+@public
+def done():
+    details = _just_submitted()
+    if details is None:
+        return redirect(url_for("stories.start"))
+    return render_template("stories/done.html", code=details["code"], title=_("Thank you"))
+
+
+@bp.get("/privacy")
+@public
+def privacy():
+    return _privacy_page(notices.current())
+
+
+@bp.get("/privacy/<int:version>")
+@public
+def privacy_version(version: int):
+    notice = notices.exact_version(version)
+    if notice is None:
+        abort(404)
+    return _privacy_page(notice)
+
+
+def _privacy_page(notice):
+    return render_template(
+        "stories/privacy.html",
+        notice=notice,
+        paragraphs=notices.paragraphs(notice),
+        is_current=notice.version == notices.current().version,
+        title=_("Privacy notice"),
+    )

@@ -1,0 +1,57 @@
+"""Background work on Celery: a Redis broker in production, inline (eager) by default.
+
+Work is always started after the change it follows has been committed, and anything
+it does is safe to repeat, so a failure or a lost task is made good by the next run
+of the periodic sweep (Celery beat, or `engage outbox deliver`).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import Celery, Task, shared_task
+from flask import Flask
+
+log = logging.getLogger(__name__)
+
+
+def init_celery(app: Flask) -> Celery:
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    broker = app.config["CELERY_BROKER_URL"]
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.conf.update(
+        broker_url=broker or "memory://",
+        task_always_eager=not broker,
+        task_eager_propagates=False,
+        task_ignore_result=True,
+        task_acks_late=True,
+        worker_hijack_root_logger=False,
+        beat_schedule={
+            "deliver-outbox": {"task": "engage.tasks.deliver_outbox", "schedule": 60.0},
+        },
+        timezone="Europe/London",
+    )
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    return celery_app
+
+
+@shared_task(name="engage.tasks.deliver_outbox")
+def deliver_outbox() -> tuple[int, int]:
+    from engage.services import outbox
+
+    return outbox.deliver_due()
+
+
+def start(task, *args) -> None:
+    """Start a task after a commit; if the broker can't be reached, the sweep retries."""
+    try:
+        task.delay(*args)
+    except Exception as error:  # the work is already safe in the database
+        log.warning(
+            "task_not_started", extra={"task": task.name, "error_type": type(error).__name__}
+        )
