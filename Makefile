@@ -8,7 +8,7 @@ PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap run test test-postgres lint check-browser clean
+.PHONY: help bootstrap run test test-postgres lint check-browser clean translations extract-messages
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -22,7 +22,15 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-bootstrap: $(VENV)/.installed ## Create the virtual environment and install Engage into it
+bootstrap: $(VENV)/.installed translations ## Create the virtual environment and install Engage into it
+
+translations: $(VENV)/.installed ## Compile the message catalogues (engage/translations/*/LC_MESSAGES/*.po)
+	$(BIN)/pybabel -q compile -d engage/translations
+
+extract-messages: $(VENV)/.installed ## Collect new translatable text into the catalogues, for translators
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --project Engage -o engage/translations/messages.pot .
+	$(BIN)/pybabel -q update -i engage/translations/messages.pot -d engage/translations --no-fuzzy-matching
 
 run: bootstrap ## Run the site on SQLite with demo data at http://127.0.0.1:5000
 	ENGAGE_ENV=development $(ENGAGE) db upgrade

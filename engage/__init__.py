@@ -83,6 +83,8 @@ def _register_request_hooks(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from engage.admin import bp as admin_bp
     from engage.auth import bp as auth_bp
+    from engage.groups import bp as groups_bp
+    from engage.officer import bp as officer_bp
     from engage.public import bp as public_bp
     from engage.staff import bp as staff_bp
     from engage.stories import bp as stories_bp
@@ -90,5 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(stories_bp)
+    app.register_blueprint(groups_bp)
+    app.register_blueprint(officer_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(admin_bp)

@@ -75,3 +75,18 @@ def load_demo() -> None:
         raise SystemExit(1)
     summary = demo.load_demo_data()
     click.echo(summary)
+
+
+@main.group()
+def outbox() -> None:
+    """Outgoing email."""
+
+
+@outbox.command("deliver")
+@with_appcontext
+def deliver_outbox() -> None:
+    """Send every message that is due, retrying failures later (also run by Celery beat)."""
+    from engage.services import outbox as outbox_service
+
+    sent, failed = outbox_service.deliver_due()
+    click.echo(f"Sent {sent} message(s); {failed} failed and will be retried.")

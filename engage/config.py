@@ -109,9 +109,7 @@ class BaseConfig:
     # How long a receipt holder stays signed in to their story after entering the code.
     RECEIPT_SESSION_MINUTES = 30
 
-    # Languages of the residents' pages. Catalogues live in engage/translations/.
-    LANGUAGES = {"en": "English", "ur": "اردو", "pl": "Polski"}
-    RTL_LANGUAGES = frozenset({"ur"})
+    # Languages of the residents' pages: one per catalogue in engage/translations/.
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_TRANSLATION_DIRECTORIES = str(REPO_ROOT / "engage" / "translations")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, g, render_template
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -13,10 +14,10 @@ log = logging.getLogger(__name__)
 PAGES = {
     400: ("errors/400.html", "There is a problem with your request"),
     403: ("errors/403.html", "You do not have permission to see this page"),
-    404: ("errors/404.html", "Page not found"),
+    404: ("errors/404.html", _l("Page not found")),
     405: ("errors/405.html", "That action is not available here"),
     413: ("errors/400.html", "What you sent is too large"),
-    429: ("errors/429.html", "Too many attempts"),
+    429: ("errors/429.html", _l("Too many attempts")),
     500: ("errors/500.html", "Sorry, there is a problem with the service"),
 }
 

@@ -6,7 +6,7 @@ from flask import Flask
 from flask_login import current_user
 
 from engage.clock import format_date
-from engage.models import Purpose
+from engage.models import Purpose, Role
 from engage.permissions import SECRETARIAT_ROLES
 
 
@@ -20,7 +20,14 @@ def register_template_helpers(app: Flask) -> None:
     def navigation():
         items = []
         if current_user.is_authenticated:
-            items.append(("staff.home", "Staff home"))
-            if current_user.role in SECRETARIAT_ROLES:
+            role = current_user.role
+            if role is Role.GROUP_CONTACT:
+                items.append(("groups.group_home", "Your group"))
+            else:
+                items.append(("staff.home", "Staff home"))
+            if role in (Role.ENGAGEMENT_OFFICER, Role.ADMIN):
+                items.append(("officer.group_list", "Community groups"))
+                items.append(("officer.enter_story", "Enter a story"))
+            if role in SECRETARIAT_ROLES:
                 items.append(("admin.register", "Membership register"))
         return {"nav_items": items, "site_name": "Engage"}

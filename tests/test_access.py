@@ -4,6 +4,7 @@ import pytest
 
 from engage.models import Role
 from engage.permissions import FRAMEWORK_ENDPOINTS, SECRETARIAT_ROLES
+from tests.helpers import csrf_token
 
 PUBLIC_ENDPOINTS = {
     "public.index",
@@ -26,11 +27,16 @@ PUBLIC_ENDPOINTS = {
     "stories.download_json",
     "stories.withdraw",
     "stories.forget",
+    "groups.register",
+    "groups.registered",
+    "groups.set_password",
 }
 
 # Each staff URL with the roles allowed on it. A new route must be added here, or
 # test_every_route_is_in_the_matrix fails: nobody can add a page without deciding who sees it.
 SECRETARIAT_ONLY = frozenset(SECRETARIAT_ROLES)
+OFFICERS = frozenset({Role.ENGAGEMENT_OFFICER, Role.ADMIN})
+GROUP_CONTACTS = frozenset({Role.GROUP_CONTACT})
 ANY_ACCOUNT = frozenset(Role)
 STAFF_MATRIX = {
     "staff.home": ("/staff/", ANY_ACCOUNT),
@@ -39,6 +45,23 @@ STAFF_MATRIX = {
     "admin.edit_membership": ("/admin/memberships/{membership_id}/edit", SECRETARIAT_ONLY),
     "admin.end_membership": ("/admin/memberships/{membership_id}/end", SECRETARIAT_ONLY),
     "auth.sign_out": ("/sign-out", ANY_ACCOUNT),
+    "officer.group_list": ("/officer/groups", OFFICERS),
+    "officer.group_detail": ("/officer/groups/{group_id}", OFFICERS),
+    "officer.verify_group": ("/officer/groups/{group_id}/verify", OFFICERS),
+    "officer.reject_group": ("/officer/groups/{group_id}/reject", OFFICERS),
+    "officer.record_engagement": ("/officer/groups/{group_id}/engagements", OFFICERS),
+    "officer.enter_story": ("/officer/stories/new", OFFICERS),
+    "officer.story_sent": ("/officer/stories/sent", OFFICERS),
+    "groups.group_home": ("/group/", GROUP_CONTACTS),
+    "groups.group_story": ("/group/stories/new", GROUP_CONTACTS),
+    "groups.group_story_sent": ("/group/stories/sent", GROUP_CONTACTS),
+}
+# POST-only endpoints: checked with a POST that carries a valid CSRF token.
+POST_ONLY = {
+    "auth.sign_out",
+    "officer.verify_group",
+    "officer.reject_group",
+    "officer.record_engagement",
 }
 
 
@@ -63,38 +86,69 @@ def test_public_routes_are_declared_public(app):
         assert not app.view_functions[endpoint].access_rule.public, endpoint
 
 
-def _url(template: str, membership_id: int) -> str:
-    return template.format(membership_id=membership_id)
-
-
 @pytest.fixture
-def membership_id(app):
+def ids(app):
+    """A membership and a community group for the URLs that need one."""
+    from engage.extensions import db
+    from engage.models import CommunityGroup, GroupType
     from tests import factories
 
     with app.app_context():
-        return factories.membership().id
+        group = CommunityGroup(
+            name="Test Group",
+            group_type=GroupType.COMMUNITY_GROUP,
+            contact_name="C",
+            contact_email="contact@test.example",
+            communities_served="Everyone",
+        )
+        db.session.add(group)
+        db.session.commit()
+        return {"membership_id": factories.membership().id, "group_id": group.id}
+
+
+def _link_group_contact(app, user_id: int, group_id: int) -> None:
+    from engage.extensions import db
+    from engage.models import CommunityGroup, GroupStatus
+
+    with app.app_context():
+        group = db.session.get(CommunityGroup, group_id)
+        group.status = GroupStatus.VERIFIED
+        group.contact_user_id = user_id
+        db.session.commit()
 
 
 @pytest.mark.parametrize("endpoint", sorted(STAFF_MATRIX))
-def test_anonymous_visitors_are_sent_to_sign_in(client, membership_id, endpoint):
-    template, _ = STAFF_MATRIX[endpoint]
-    method = "post" if endpoint == "auth.sign_out" else "get"
-    if method == "post":
+def test_anonymous_visitors_are_sent_to_sign_in(client, ids, endpoint):
+    url = STAFF_MATRIX[endpoint][0].format(**ids)
+    if endpoint in POST_ONLY:
         # CSRF runs first for POSTs; without a session there is no token to give.
-        assert client.post(_url(template, membership_id)).status_code == 400
-        return
-    response = client.get(_url(template, membership_id))
+        assert client.post(url).status_code == 400
+        token = csrf_token(client, "/sign-in")
+        response = client.post(url, data={"csrf_token": token})
+    else:
+        response = client.get(url)
     assert response.status_code == 302
-    assert response.headers["Location"].startswith("/sign-in?next=")
+    assert response.headers["Location"].startswith("/sign-in")
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
 @pytest.mark.parametrize("endpoint", sorted(e for e in STAFF_MATRIX if e != "auth.sign_out"))
-def test_role_matrix(login_as, client, membership_id, role, endpoint):
-    login_as(role)
+def test_role_matrix(app, login_as, client, ids, role, endpoint):
+    user_id = login_as(role)
+    if role is Role.GROUP_CONTACT:
+        _link_group_contact(app, user_id, ids["group_id"])
     template, allowed = STAFF_MATRIX[endpoint]
-    status = client.get(_url(template, membership_id)).status_code
-    assert status == (200 if role in allowed else 403), f"{role.value} on {endpoint}"
+    url = template.format(**ids)
+    if endpoint in POST_ONLY:
+        token = csrf_token(client, "/accessibility")
+        response = client.post(url, data={"csrf_token": token})
+    else:
+        response = client.get(url)
+    if role in allowed:
+        assert response.status_code in (200, 302), f"{role.value} on {endpoint}"
+        assert not response.headers.get("Location", "").startswith("/sign-in")
+    else:
+        assert response.status_code == 403, f"{role.value} on {endpoint}"
 
 
 def test_undeclared_route_is_refused(fresh_app):

@@ -63,3 +63,21 @@ def test_demo_load_refuses_in_production(app):
         app.config["DEMO_DATA_ALLOWED"] = True
     assert result.exit_code == 1
     assert "never loaded in production" in result.output
+
+
+def test_outbox_deliver_sends_what_is_due(app):
+    from engage.services import outbox
+    from engage.services.outbox import MemorySender
+
+    sender = MemorySender()
+    app.extensions["engage_mail_sender"] = sender
+    try:
+        with app.app_context():
+            outbox.queue(to="a@example.org", subject="Hello", body="Body", kind="test")
+            db.session.commit()
+        result = app.test_cli_runner().invoke(main, ["outbox", "deliver"])
+    finally:
+        app.extensions.pop("engage_mail_sender")
+    assert result.exit_code == 0, result.output
+    assert "Sent 1 message(s); 0 failed" in result.output
+    assert [m["To"] for m in sender.sent] == ["a@example.org"]

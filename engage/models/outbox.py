@@ -27,3 +27,6 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(String(300), default="")
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Which resident's story a message is about (its receipt hash), so that withdrawal
+    # can erase the message, and with it the resident's email address.
+    receipt_hash: Mapped[str | None] = mapped_column(String(64), index=True)

@@ -44,10 +44,16 @@ class Channel(enum.Enum):
 
 
 class AgeGroup(enum.Enum):
-    """Asked before anything is stored; under-13s are never stored at all."""
+    """Asked before anything is stored. Under-13s are never accepted on their own: only
+    through a community group or an officer, with a parent or carer's agreement."""
 
+    UNDER_13 = "under_13"
     UNDER_18 = "13_17"
     ADULT = "18_plus"
+
+    @property
+    def is_child(self) -> bool:
+        return self is not AgeGroup.ADULT
 
 
 class Purpose(enum.Enum):

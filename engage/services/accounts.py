@@ -89,3 +89,26 @@ def load_user_by_session_id(session_id: str) -> User | None:
     if user is None or user.session_nonce != nonce or not user.active:
         return None
     return user
+
+
+@transactional
+def set_password_with_token(user_id: int, nonce: str, password: str) -> User:
+    """Set a password from a single-use link: the link carries the session nonce, which
+    changes here, so the link (and any session) stops working afterwards."""
+    user = db.session.get(User, user_id)
+    if user is None or user.session_nonce != nonce or not user.active:
+        raise ServiceError({"token": "This link has expired or has already been used"})
+    problem = passwords.password_problem(password, email=user.email)
+    if problem:
+        raise ServiceError({"password": problem})
+    user.password_hash = passwords.hash_password(password)
+    user.password_changed_at = utcnow()
+    user.session_nonce = new_session_nonce()
+    log.info("password_set", extra={"user_id": user.id})
+    return user
+
+
+def password_link_usable(user_id: int, nonce: str) -> bool:
+    """Whether a set-password link has not been used yet (its nonce is still current)."""
+    user = db.session.get(User, user_id)
+    return user is not None and user.active and user.session_nonce == nonce

@@ -43,6 +43,13 @@ def uk_phone(value: str) -> str:
         number = phonenumbers.parse(value, "GB")
     except phonenumbers.NumberParseException:
         raise InvalidContactDetail(value) from None
-    if not phonenumbers.is_possible_number(number) or number.country_code != 44:
+    # UK numbers have 9 or 10 digits after the 0; anything shorter can't be rung back.
+    # (is_valid_number would refuse Ofcom's drama ranges, which tests and demos use.)
+    significant = phonenumbers.national_significant_number(number)
+    if (
+        number.country_code != 44
+        or len(significant) not in (9, 10)
+        or not phonenumbers.is_possible_number(number)
+    ):
         raise InvalidContactDetail(value)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

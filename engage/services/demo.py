@@ -13,8 +13,25 @@ from sqlalchemy import select
 
 from engage import clock
 from engage.extensions import db
-from engage.models import Body, BodyKind, LocalAuthority, MembershipRole, Person, Role, Theme, User
-from engage.services import accounts, memberships
+from engage.models import (
+    AgeGroup,
+    Body,
+    BodyKind,
+    Channel,
+    CommunityGroup,
+    EngagementKind,
+    GroupEngagement,
+    GroupStatus,
+    GroupType,
+    LocalAuthority,
+    MembershipRole,
+    Person,
+    Purpose,
+    Role,
+    Theme,
+    User,
+)
+from engage.services import accounts, intake, memberships, notices, receipts
 from engage.services.transaction import transactional
 
 DEMO_PASSWORD = "try-engage-locally"
@@ -131,6 +148,89 @@ def _load_register(actor: User, today: date) -> None:
     _add(actor, today, "Grace Adeyemi", MembershipRole.MEMBER, body_id=homelessness.id)
 
 
+DEMO_GROUPS = [
+    # (name, kind, contact name, contact email, verified?)
+    (
+        "Ladywood Somali Women's Association",
+        GroupType.COMMUNITY_GROUP,
+        "Hodan Ali",
+        "hodan@ladywood-somali.example",
+        False,
+    ),
+    (
+        "Sandwell African Caribbean Elders",
+        GroupType.REGISTERED_CHARITY,
+        "Demo Group Contact",
+        "group@engage.example",
+        True,
+    ),
+]
+DEMO_STORIES = [
+    (
+        "They saw my name on the CV and never called back. My friend sent the same CV with an "
+        "English name and got an interview the next week.",
+        "Birmingham",
+        "B11",
+    ),
+    (
+        "The bus from our estate stops at 7pm, so my mum cannot get to her night shifts at the "
+        "hospital. We have asked the council many times.",
+        "Sandwell",
+        "B66",
+    ),
+    (
+        "My son was stopped and searched three times this year walking home from college. He is "
+        "scared to go out now.",
+        "Wolverhampton",
+        None,
+    ),
+]
+
+
+@transactional
+def _load_groups(today: date) -> None:
+    authorities = {a.name: a for a in db.session.scalars(select(LocalAuthority))}
+    for name, kind, contact, email, verified in DEMO_GROUPS:
+        group = CommunityGroup(
+            name=name,
+            group_type=kind,
+            contact_name=contact,
+            contact_email=email,
+            communities_served="Demo data: not a real group",
+            areas=[authorities["Birmingham"]],
+        )
+        if verified:
+            group.status = GroupStatus.VERIFIED
+            group.contact_user_id = db.session.scalar(select(User.id).where(User.email == email))
+            group.engagements.append(
+                GroupEngagement(
+                    kind=EngagementKind.MEETING_INFORMED,
+                    occurred_on=today - timedelta(days=30),
+                    description="Spoke at the Taskforce's October meeting",
+                )
+            )
+        db.session.add(group)
+
+
+def _load_stories() -> None:
+    authorities = {a.name: a.id for a in db.session.scalars(select(LocalAuthority))}
+    version = notices.current().version
+    for text, area, district in DEMO_STORIES:
+        intake.submit_story(
+            intake.StoryInput(
+                story=text,
+                age_group=AgeGroup.ADULT,
+                consents={Purpose.STORE: True, Purpose.SHARE: True},
+                local_authority_id=authorities[area],
+                postcode=district or "",
+            ),
+            receipt_code=receipts.new_code(),
+            channel=Channel.WEB,
+            language="en",
+            notice_version=version,
+        )
+
+
 def load_demo_data() -> str:
     created = 0
     for email, name, role in DEMO_ACCOUNTS:
@@ -143,6 +243,8 @@ def load_demo_data() -> str:
     if not register_loaded:
         actor = db.session.scalar(select(User).where(User.email == DEMO_ACCOUNTS[0][0]))
         _load_register(actor, clock.today())
+        _load_groups(clock.today())
+        _load_stories()
     return (
         f"Demo data ready: {created} new account(s); register "
         f"{'already loaded' if register_loaded else 'loaded'}. "

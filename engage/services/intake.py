@@ -181,7 +181,13 @@ def submit_story(
     existing = find_by_receipt(receipt_code)
     if existing is not None:
         return existing
+    if data.age_group.is_child:
+        # Children's words are never quoted in public (ICO Children's Code).
+        data.consents = {**data.consents, Purpose.QUOTE: False}
     errors = validate_story(data)
+    if data.age_group is AgeGroup.UNDER_13 and channel is Channel.WEB:
+        # Under-13s only through a group or an officer, with a parent or carer.
+        errors["age_group"] = _l("Ask a parent, carer or community group to help you")
     if errors:
         raise ServiceError(errors)
     notice = notices.by_version(notice_version)
@@ -284,6 +290,8 @@ def change_consent(
     if submission is None or submission.is_withdrawn:
         raise ServiceError({"form": _l("This story has been withdrawn")})
     choices = {**choices, Purpose.STORE: True}
+    if submission.age_group.is_child:
+        choices[Purpose.QUOTE] = False  # never quoted in public (ICO Children's Code)
     check = StoryInput(
         story="x",
         age_group=submission.age_group,
@@ -310,6 +318,8 @@ def change_consent(
                 language=language,
             )
         )
+    if Purpose.CONTACT in changed and not choices[Purpose.CONTACT]:
+        outbox.erase_for(submission.receipt_hash)
     if Purpose.CONTACT in changed:
         submission.contact = (
             SubmissionContact(email=check.cleaned.get("email"), phone=check.cleaned.get("phone"))
@@ -346,11 +356,12 @@ def withdraw(submission_id: int, *, keep_count: bool, channel: Channel, language
                     language=language,
                 )
             )
+    outbox.erase_for(submission.receipt_hash)
+    submission.status = SubmissionStatus.WITHDRAWN
     submission.story = None
     submission.what_to_change = None
     submission.contact = None
     submission.equality = None
-    submission.status = SubmissionStatus.WITHDRAWN
     submission.withdrawn_at = utcnow()
     submission.counted = keep_count
     if not keep_count:

@@ -14,7 +14,7 @@ from typing import Protocol
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from engage.extensions import db
 from engage.models import OutboxMessage
@@ -30,11 +30,23 @@ class Sender(Protocol):
     def send(self, message: EmailMessage) -> None: ...
 
 
-def queue(*, to: str, subject: str, body: str, kind: str) -> OutboxMessage:
+def queue(
+    *, to: str, subject: str, body: str, kind: str, receipt_hash: str | None = None
+) -> OutboxMessage:
     """Add a message to the caller's transaction; the caller commits."""
-    message = OutboxMessage(to_address=to, subject=subject, body=body, kind=kind)
+    message = OutboxMessage(
+        to_address=to, subject=subject, body=body, kind=kind, receipt_hash=receipt_hash
+    )
     db.session.add(message)
     return message
+
+
+def erase_for(receipt_hash: str) -> int:
+    """Delete every message about one resident's story, sent or not (withdrawal, or
+    consent to contact taken back). Part of the caller's transaction."""
+    return db.session.execute(
+        delete(OutboxMessage).where(OutboxMessage.receipt_hash == receipt_hash)
+    ).rowcount
 
 
 def queue_receipt_confirmation(email: str, receipt_code: str, language: str) -> None:
@@ -48,7 +60,13 @@ def queue_receipt_confirmation(email: str, receipt_code: str, language: str) -> 
             "You do not need to reply to this email.",
             code=receipts.display(receipt_code),
         )
-    queue(to=email, subject=subject, body=body, kind="receipt_confirmation")
+    queue(
+        to=email,
+        subject=subject,
+        body=body,
+        kind="receipt_confirmation",
+        receipt_hash=receipts.digest(receipt_code),
+    )
 
 
 def _email(message: OutboxMessage) -> EmailMessage:

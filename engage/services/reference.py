@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from engage.extensions import db
-from engage.models import LocalAuthority
+from engage.models import LocalAuthority, Theme
 
 
 def local_authorities() -> list[LocalAuthority]:
@@ -15,3 +15,7 @@ def local_authorities() -> list[LocalAuthority]:
             .order_by(LocalAuthority.constituent.desc(), LocalAuthority.name)
         )
     )
+
+
+def themes() -> list[Theme]:
+    return list(db.session.scalars(select(Theme).where(Theme.active).order_by(Theme.sort_order)))

@@ -16,9 +16,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from engage.equality import QUESTIONS
-from engage.models import AgeGroup, Purpose
+from engage.models import AgeGroup, Channel, Purpose
 from engage.models.submissions import CHANGE_MAX_LENGTH, STORY_MAX_LENGTH
-from engage.services.intake import HEARD_ABOUT
+from engage.services.intake import HEARD_ABOUT, StoryInput
 
 UNDER_13 = "under_13"
 
@@ -87,6 +87,56 @@ class StoryForm(FlaskForm):
 
     def consents(self) -> dict[Purpose, bool]:
         return {p: bool(getattr(self, f"consent_{p.value}").data) for p in Purpose}
+
+    def to_input(self, age_group: AgeGroup) -> StoryInput:
+        area = self.local_authority_id.data or ""
+        return StoryInput(
+            story=self.story.data or "",
+            age_group=age_group,
+            consents=self.consents(),
+            what_to_change=self.what_to_change.data or "",
+            local_authority_id=int(area) if area.isdigit() else None,
+            postcode=self.postcode.data or "",
+            heard_about=self.heard_about.data or "",
+            contact_email=self.contact_email.data or "",
+            contact_phone=self.contact_phone.data or "",
+        )
+
+
+class AssistedStoryForm(StoryForm):
+    """A story entered for a resident by a community group or an officer."""
+
+    age = RadioField(
+        _l("How old is the resident?"),
+        choices=[
+            SelectChoice(AgeGroup.UNDER_13.value, _l("Under 13 (a parent or carer agreed)")),
+            SelectChoice(AgeGroup.UNDER_18.value, _l("13 to 17")),
+            SelectChoice(AgeGroup.ADULT.value, _l("18 or over")),
+        ],
+        validators=[InputRequired(_l("Select how old the resident is"))],
+    )
+    channel = RadioField(
+        _l("How did the story reach you?"),
+        choices=[
+            SelectChoice(Channel.OFFICER_EVENT.value, _l("At an event or meeting")),
+            SelectChoice(Channel.OFFICER_PHONE.value, _l("On the phone")),
+        ],
+        default=Channel.OFFICER_EVENT.value,
+        validators=[InputRequired(_l("Select how the story reached you"))],
+    )
+    attested = BooleanField(
+        _l(
+            "The resident (or, for a child under 13, their parent or carer) agreed to each "
+            "choice ticked above, after the privacy notice was explained to them"
+        )
+    )
+    age_group = None
+
+    def age_group_choice(self) -> AgeGroup | None:
+        try:
+            return AgeGroup(self.age.data)
+        except ValueError:
+            return None
 
 
 def _equality_field(question):

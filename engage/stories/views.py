@@ -7,48 +7,34 @@ from datetime import UTC, datetime
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from engage import tasks
 from engage.extensions import csrf, limiter
 from engage.forms import apply_service_errors
 from engage.i18n import current_language
-from engage.models import AgeGroup, Channel, Purpose
+from engage.models import AgeGroup, Channel
 from engage.permissions import public
 from engage.services import intake, notices, receipts, reference
 from engage.services.transaction import ServiceError
 from engage.stories import bp
 from engage.stories.forms import UNDER_13, AgeForm, EqualityForm, StoryForm
+from engage.stories.tokens import code_from_token, new_receipt_token
 
 # How long the thank-you page keeps showing the code in this browser.
 RECEIPT_DISPLAY_SECONDS = 60 * 60
-FORM_TOKEN_MAX_AGE = 60 * 60 * 24
 
 
 def _story_limit() -> str:
     return current_app.config["STORY_RATE_LIMIT"]
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="engage-receipt-code")
-
-
-def _code_from_token(token: str | None) -> str | None:
-    """The receipt code carried by the form, so a repeated send is stored only once."""
-    if not token:
-        return None
-    try:
-        code = _serializer().loads(token, max_age=FORM_TOKEN_MAX_AGE)
-    except BadSignature:
-        return None
-    return code if receipts.normalise(code) else None
-
-
 def _age_group(value: str | None) -> AgeGroup | None:
+    """13 to 17 or adult; under-13s never reach the story form on their own."""
     try:
-        return AgeGroup(value)
+        age_group = AgeGroup(value)
     except ValueError:
         return None
+    return None if age_group is AgeGroup.UNDER_13 else age_group
 
 
 @bp.get("/tell")
@@ -77,7 +63,7 @@ def ask_for_help():
 def _new_story_form(age_group: AgeGroup) -> StoryForm:
     form = StoryForm(formdata=None)
     form.age_group.data = age_group.value
-    form.receipt_token.data = _serializer().dumps(receipts.new_code())
+    form.receipt_token.data = new_receipt_token()
     form.notice_version.data = str(notices.current().version)
     return form
 
@@ -102,10 +88,10 @@ def story():
     if request.method == "POST":
         form.validate()
         expired = bool(form.csrf_token.errors)
-        code = _code_from_token(form.receipt_token.data)
+        code = code_from_token(form.receipt_token.data)
         if code is None:
             expired = True
-            form.receipt_token.data = _serializer().dumps(receipts.new_code())
+            form.receipt_token.data = new_receipt_token()
         if not expired and not _other_field_errors(form):
             result = _submit(form, age_group, code)
             if result is not None:
@@ -125,22 +111,7 @@ def _other_field_errors(form: StoryForm) -> bool:
 
 
 def _submit(form: StoryForm, age_group: AgeGroup, code: str):
-    consents = form.consents()
-    if age_group is AgeGroup.UNDER_18:
-        consents[Purpose.QUOTE] = False  # never quoted in public (ICO Children's Code)
-    data = intake.StoryInput(
-        story=form.story.data or "",
-        age_group=age_group,
-        consents=consents,
-        what_to_change=form.what_to_change.data or "",
-        local_authority_id=int(form.local_authority_id.data)
-        if (form.local_authority_id.data or "").isdigit()
-        else None,
-        postcode=form.postcode.data or "",
-        heard_about=form.heard_about.data or "",
-        contact_email=form.contact_email.data or "",
-        contact_phone=form.contact_phone.data or "",
-    )
+    data = form.to_input(age_group)
     try:
         submission = intake.submit_story(
             data,
@@ -228,3 +199,24 @@ def _privacy_page(notice):
         is_current=notice.version == notices.current().version,
         title=_("Privacy notice"),
     )
+
+
+@bp.errorhandler(429)
+def too_many_stories(error):
+    """Over the limit on the story form: keep the resident's words on the page."""
+    if request.endpoint != "stories.story" or request.method != "POST":
+        from engage.errors import handle_http_error
+
+        return handle_http_error(error)
+    form = StoryForm()
+    form.set_areas(reference.local_authorities())
+    age_group = _age_group(form.age_group.data)
+    return render_template(
+        "stories/story.html",
+        form=form,
+        expired=False,
+        rate_limited=True,
+        under_18=age_group is not AgeGroup.ADULT,
+        notice=notices.current(),
+        title=_("Tell us what happened"),
+    ), 429

@@ -59,10 +59,12 @@ def upgrade():
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.String(length=300), nullable=False),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('receipt_hash', sa.String(length=64), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_messages'))
     )
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_messages_pending', ['sent_at', 'next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_messages_receipt_hash'), ['receipt_hash'], unique=False)
 
     op.create_table('privacy_notices',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -133,7 +135,7 @@ def upgrade():
     sa.Column('receipt_hash', sa.String(length=64), nullable=False),
     sa.Column('status', sa.Enum('received', 'approved', 'rejected', 'duplicate', 'withdrawn', name='submission_status', native_enum=False, create_constraint=True, length=40), nullable=False),
     sa.Column('channel', sa.Enum('web', 'group', 'officer_event', 'officer_phone', name='channel', native_enum=False, create_constraint=True, length=40), nullable=False),
-    sa.Column('age_group', sa.Enum('13_17', '18_plus', name='age_group', native_enum=False, create_constraint=True, length=40), nullable=False),
+    sa.Column('age_group', sa.Enum('under_13', '13_17', '18_plus', name='age_group', native_enum=False, create_constraint=True, length=40), nullable=False),
     sa.Column('story', sa.Text(), nullable=True),
     sa.Column('what_to_change', sa.Text(), nullable=True),
     sa.Column('local_authority_id', sa.Integer(), nullable=True),
@@ -251,6 +253,7 @@ def downgrade():
     op.drop_table('community_groups')
     op.drop_table('privacy_notices')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_messages_receipt_hash'))
         batch_op.drop_index('ix_outbox_messages_pending')
 
     op.drop_table('outbox_messages')

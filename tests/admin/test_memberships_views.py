@@ -318,7 +318,10 @@ def test_forbidden_roles_cannot_post_either(app, login_as, client, role):
     login_as(role)
     url = f"/admin/memberships/{membership_id}/end"
     response = submit_form(
-        client, url, {"ended_on": "2026-02-01", "reason": "x", "version": 1}, form_url="/staff/"
+        client,
+        url,
+        {"ended_on": "2026-02-01", "reason": "x", "version": 1},
+        form_url="/accessibility",
     )
     assert response.status_code == 403
     with app.app_context():

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    PasswordField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from engage.models import GroupType
+from engage.services.groups import GroupInput
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _ids(values) -> list[int]:
+    return [int(v) for v in values or [] if str(v).isdigit()]
+
+
+class GroupRegistrationForm(FlaskForm):
+    name = StringField(_l("Name of your group"), validators=[Optional(), Length(max=200)])
+    group_type = RadioField(
+        _l("What kind of group is it?"),
+        choices=[SelectChoice(t.value, t.label) for t in GroupType],
+        validators=[Optional()],
+    )
+    charity_number = StringField(
+        _l("Registered charity number (optional)"), validators=[Optional(), Length(max=20)]
+    )
+    company_number = StringField(
+        _l("Company number (optional)"), validators=[Optional(), Length(max=20)]
+    )
+    area_ids = CheckboxesField(_l("Which areas does your group work in?"), choices=[])
+    communities_served = TextAreaField(
+        _l("Which communities does your group work with?"),
+        validators=[Optional(), Length(max=2000)],
+    )
+    theme_ids = CheckboxesField(
+        _l("Which topics matter most to your group? (optional)"), choices=[]
+    )
+    contact_name = StringField(_l("Contact's full name"), validators=[Optional(), Length(max=200)])
+    contact_email = StringField(
+        _l("Contact's email address"),
+        validators=[Optional(), Length(max=254)],
+        render_kw={"type": "email", "autocomplete": "email", "spellcheck": "false"},
+    )
+    contact_phone = StringField(
+        _l("Contact's phone number (optional)"),
+        validators=[Optional(), Length(max=30)],
+        render_kw={"type": "tel", "autocomplete": "tel"},
+    )
+    contact_consent = BooleanField(
+        _l("The contact agrees that the Taskforce may contact them about the group")
+    )
+
+    def set_choices(self, authorities, themes) -> None:
+        self.area_ids.choices = [SelectChoice(str(a.id), a.name) for a in authorities]
+        self.theme_ids.choices = [SelectChoice(str(t.id), t.label) for t in themes]
+
+    def to_input(self) -> GroupInput:
+        return GroupInput(
+            name=self.name.data or "",
+            group_type=self.group_type.data or "",
+            contact_name=self.contact_name.data or "",
+            contact_email=self.contact_email.data or "",
+            contact_consent=bool(self.contact_consent.data),
+            area_ids=_ids(self.area_ids.data),
+            theme_ids=_ids(self.theme_ids.data),
+            communities_served=self.communities_served.data or "",
+            charity_number=self.charity_number.data or "",
+            company_number=self.company_number.data or "",
+            contact_phone=self.contact_phone.data or "",
+        )
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        validators=[Optional(), Length(max=200)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Type the password again",
+        validators=[Optional(), Length(max=200)],
+        render_kw={"autocomplete": "new-password"},
+    )

@@ -1,0 +1,126 @@
+"""Community groups: public registration, the contact's password link, and the
+group's own pages (its submissions, and stories sent for residents)."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from engage import tasks
+from engage.extensions import limiter
+from engage.forms import apply_service_errors
+from engage.groups import bp
+from engage.groups.forms import GroupRegistrationForm, SetPasswordForm
+from engage.models import Role
+from engage.permissions import public, require_role
+from engage.services import accounts, groups, reference
+from engage.services.transaction import ServiceError
+from engage.stories import assisted
+
+SET_PASSWORD_MAX_AGE = 3 * 24 * 60 * 60
+
+
+def _registration_limit() -> str:
+    return current_app.config["GROUP_REGISTRATION_RATE_LIMIT"]
+
+
+def _password_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="engage-set-password")
+
+
+def set_password_url(user) -> str:
+    token = _password_serializer().dumps({"user": user.id, "nonce": user.session_nonce})
+    return url_for("groups.set_password", token=token, _external=True)
+
+
+@bp.route("/groups/register", methods=["GET", "POST"])
+@public
+@limiter.limit(_registration_limit, methods=["POST"])
+def register():
+    form = GroupRegistrationForm()
+    form.set_choices(reference.local_authorities(), reference.themes())
+    if form.validate_on_submit():
+        try:
+            groups.register(form.to_input())
+        except ServiceError as error:
+            apply_service_errors(form, error.errors)
+        else:
+            tasks.start(tasks.deliver_outbox)
+            return redirect(url_for("groups.registered"))
+    return render_template(
+        "groups/register.html", form=form, title=_("Register your community group")
+    )
+
+
+@bp.get("/groups/registered")
+@public
+def registered():
+    return render_template("groups/registered.html", title=_("Thank you for registering"))
+
+
+@bp.route("/account/set-password/<token>", methods=["GET", "POST"])
+@public
+def set_password(token: str):
+    try:
+        claim = _password_serializer().loads(token, max_age=SET_PASSWORD_MAX_AGE)
+    except BadSignature:
+        claim = None
+    form = SetPasswordForm()
+    if claim is None or not accounts.password_link_usable(claim["user"], claim["nonce"]):
+        return render_template("account/link_expired.html", title="This link has expired"), 400
+    if form.validate_on_submit():
+        if form.password.data != form.confirm.data:
+            form.confirm.errors.append("The passwords do not match")
+        else:
+            try:
+                accounts.set_password_with_token(claim["user"], claim["nonce"], form.password.data)
+            except ServiceError as error:
+                if "token" in error.errors:
+                    return render_template(
+                        "account/link_expired.html", title="This link has expired"
+                    ), 400
+                apply_service_errors(form, error.errors)
+            else:
+                flash("Your password is set. Sign in with it now.", "success")
+                return redirect(url_for("auth.sign_in"))
+    return render_template("account/set_password.html", form=form, title="Choose a password")
+
+
+def _own_group():
+    group = groups.group_for_contact(current_user)
+    if group is None:
+        abort(403)
+    return group
+
+
+@bp.get("/group/")
+@require_role(Role.GROUP_CONTACT)
+def group_home():
+    group = _own_group()
+    return render_template(
+        "groups/home.html",
+        group=group,
+        submissions=groups.submissions_for(group),
+        title=group.name,
+    )
+
+
+@bp.route("/group/stories/new", methods=["GET", "POST"])
+@require_role(Role.GROUP_CONTACT)
+def group_story():
+    group = _own_group()
+    return assisted.story_page(
+        actor=current_user,
+        group=group,
+        sent_endpoint="groups.group_story_sent",
+        cancel_url=url_for("groups.group_home"),
+    )
+
+
+@bp.get("/group/stories/sent")
+@require_role(Role.GROUP_CONTACT)
+def group_story_sent():
+    _own_group()
+    return assisted.sent_page(back_url=url_for("groups.group_home"))
