@@ -109,6 +109,17 @@ class BaseConfig:
     # How long a receipt holder stays signed in to their story after entering the code.
     RECEIPT_SESSION_MINUTES = 30
 
+    # The lawful basis for each purpose is the data protection officer's decision; the
+    # consent choices are built and honoured either way. Shown on the privacy page.
+    # Override one with LAWFUL_BASIS_<PURPOSE>, e.g. LAWFUL_BASIS_EQUALITY.
+    LAWFUL_BASIS = {
+        "store": "Explicit consent (UK GDPR Articles 6(1)(a) and 9(2)(a))",
+        "quote": "Explicit consent (UK GDPR Articles 6(1)(a) and 9(2)(a))",
+        "share": "Explicit consent (UK GDPR Articles 6(1)(a) and 9(2)(a))",
+        "contact": "Consent (UK GDPR Article 6(1)(a))",
+        "equality": "Explicit consent (UK GDPR Articles 6(1)(a) and 9(2)(a))",
+    }
+
     # Languages of the residents' pages: one per catalogue in engage/translations/.
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_TRANSLATION_DIRECTORIES = str(REPO_ROOT / "engage" / "translations")
@@ -147,6 +158,10 @@ class BaseConfig:
         self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
         self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
         self.CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", self.CELERY_BROKER_URL)
+        self.LAWFUL_BASIS = {
+            purpose: os.environ.get(f"LAWFUL_BASIS_{purpose.upper()}", basis)
+            for purpose, basis in type(self).LAWFUL_BASIS.items()
+        }
 
 
 class DevelopmentConfig(BaseConfig):

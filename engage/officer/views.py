@@ -3,6 +3,8 @@ stories heard at events or on the phone."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -33,10 +35,12 @@ def group_list():
     status_value = request.args.get("status", GroupStatus.PENDING.value)
     statuses = {s.value: s for s in GroupStatus}
     status = None if status_value == "all" else statuses.get(status_value, GroupStatus.PENDING)
+    today = clock.today()
     return render_template(
         "officer/groups.html",
         groups=groups.list_by_status(status),
         status=status,
+        engaged=groups.groups_engaged(today - timedelta(days=365), today),
         title="Community groups",
     )
 

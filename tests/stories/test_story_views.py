@@ -690,3 +690,16 @@ def test_the_privacy_notice_is_versioned(app, client):
     assert sha256 in page(response).get_text()
     assert client.get("/privacy/1").status_code == 200
     assert client.get("/privacy/99").status_code == 404
+
+
+def test_the_privacy_page_shows_the_configured_lawful_basis(app, client):
+    original = dict(app.config["LAWFUL_BASIS"])
+    app.config["LAWFUL_BASIS"]["equality"] = (
+        "Public task with the equality of opportunity condition (DPA 2018 Sch 1 para 8)"
+    )
+    try:
+        text = page(client.get("/privacy")).get_text(" ", strip=True)
+    finally:
+        app.config["LAWFUL_BASIS"] = original
+    assert "Equality monitoring Public task with the equality of opportunity condition" in text
+    assert "Storing and analysing stories Explicit consent" in text

@@ -1,0 +1,243 @@
+"""What every column holds, why, and how long it is kept: the data inventory behind the
+DPIA (UK GDPR Art 30 and 35). A test fails when a column is added without an entry
+here, so the inventory cannot fall behind the schema.
+
+Categories:
+- reference: published or organisational data, no personal data
+- operational: ids, statuses, timestamps, counters
+- personal: identifies or contacts a person (names, emails, phones, free text that
+  may name people)
+- special: special category data (UK GDPR Art 9: racial or ethnic origin, religion,
+  health, sex life or sexual orientation) or text likely to reveal it
+- security: credentials and secrets, never shown or exported
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CATEGORIES = frozenset({"reference", "operational", "personal", "special", "security"})
+
+
+@dataclass(frozen=True)
+class TableEntry:
+    purpose: str
+    retention: str
+    columns: dict[str, list[str]] = field(default_factory=dict)
+
+    def category_of(self, column: str) -> str | None:
+        for category, names in self.columns.items():
+            if column in names:
+                return category
+        return None
+
+
+REFERENCE_RETENTION = "kept while in use; edited by admins"
+
+INVENTORY: dict[str, TableEntry] = {
+    "themes": TableEntry(
+        "policy themes for tagging and routing",
+        REFERENCE_RETENTION,
+        {"reference": ["id", "slug", "label", "sort_order", "active"]},
+    ),
+    "local_authorities": TableEntry(
+        "areas", REFERENCE_RETENTION, {"reference": ["id", "code", "name", "constituent", "active"]}
+    ),
+    "ethnic_groups": TableEntry(
+        "2021 census categories offered to residents",
+        REFERENCE_RETENTION,
+        {"reference": ["id", "code", "heading", "label", "sort_order", "allows_description"]},
+    ),
+    "taskforce_functions": TableEntry(
+        "terms of reference",
+        REFERENCE_RETENTION,
+        {"reference": ["id", "slug", "title", "description", "sort_order"]},
+    ),
+    "indicators": TableEntry(
+        "terms of reference",
+        REFERENCE_RETENTION,
+        {"reference": ["id", "function_id", "slug", "text", "sort_order"]},
+    ),
+    "bodies": TableEntry(
+        "the Taskforce and its groups",
+        REFERENCE_RETENTION,
+        {"reference": ["id", "slug", "name", "kind", "description", "theme_id", "active"]},
+    ),
+    "privacy_notices": TableEntry(
+        "proof of what residents were told",
+        "never deleted",
+        {"reference": ["id", "version", "body", "sha256", "published_at"]},
+    ),
+    "users": TableEntry(
+        "staff and group contact accounts (public task)",
+        "while the account is active, then 12 months",
+        {
+            "operational": [
+                "id",
+                "role",
+                "active",
+                "created_at",
+                "last_signed_in_at",
+                "password_changed_at",
+            ],
+            "personal": ["email", "display_name"],
+            "security": ["password_hash", "session_nonce"],
+        },
+    ),
+    "people": TableEntry(
+        "membership register (public task)",
+        "term of membership plus 6 years",
+        {"operational": ["id", "created_at"], "personal": ["full_name", "email", "organisation"]},
+    ),
+    "memberships": TableEntry(
+        "membership register (public task)",
+        "term of membership plus 6 years",
+        {
+            "operational": [
+                "id",
+                "person_id",
+                "body_id",
+                "role",
+                "local_authority_id",
+                "substitute_for_id",
+                "term_start",
+                "term_end",
+                "volunteers_agreement_signed_on",
+                "ended_on",
+                "version",
+                "created_at",
+                "updated_at",
+            ],
+            "personal": ["end_reason"],
+        },
+    ),
+    "submissions": TableEntry(
+        "residents' stories (consent to store and analyse)",
+        "until withdrawal or the DPO's retention period; tombstone only if allowed",
+        {
+            "operational": [
+                "id",
+                "status",
+                "channel",
+                "age_group",
+                "local_authority_id",
+                "postcode_district",
+                "heard_about",
+                "consent_store",
+                "consent_quote",
+                "consent_share",
+                "consent_contact",
+                "consent_equality",
+                "counted",
+                "group_id",
+                "entered_by_id",
+                "created_at",
+                "updated_at",
+                "withdrawn_at",
+            ],
+            "security": ["receipt_hash"],
+            # Free text about racism, health or policing: treated as special category.
+            "special": ["story", "what_to_change"],
+        },
+    ),
+    "submission_contacts": TableEntry(
+        "contacting the resident (consent to contact)",
+        "until that consent is withdrawn",
+        {"operational": ["submission_id"], "personal": ["email", "phone"]},
+    ),
+    "equality_answers": TableEntry(
+        "equality monitoring (explicit consent)",
+        "until that consent is withdrawn",
+        {
+            "operational": ["submission_id", "created_at"],
+            "special": [
+                "ethnic_group_id",
+                "ethnic_group_other",
+                "age_band",
+                "sex",
+                "gender_same_as_birth",
+                "disability",
+                "religion",
+                "religion_other",
+                "sexual_orientation",
+            ],
+        },
+    ),
+    "consent_events": TableEntry(
+        "proof of consent (Art 7(1))",
+        "as long as the story is held, plus 6 years",
+        {
+            "operational": [
+                "id",
+                "submission_id",
+                "purpose",
+                "granted",
+                "notice_id",
+                "channel",
+                "language",
+                "recorded_by_id",
+                "recorded_at",
+            ]
+        },
+    ),
+    "community_groups": TableEntry(
+        "community group registration (legitimate interest / public task)",
+        "while the group is active, then 2 years",
+        {
+            "operational": [
+                "id",
+                "group_type",
+                "charity_number",
+                "company_number",
+                "status",
+                "reviewed_by_id",
+                "reviewed_at",
+                "contact_user_id",
+                "created_at",
+                "contact_consent_at",
+            ],
+            "reference": ["name", "communities_served"],
+            "personal": ["contact_name", "contact_email", "contact_phone", "rejection_reason"],
+        },
+    ),
+    "community_group_areas": TableEntry(
+        "community group registration",
+        "as the group",
+        {"operational": ["group_id", "local_authority_id"]},
+    ),
+    "community_group_themes": TableEntry(
+        "community group registration", "as the group", {"operational": ["group_id", "theme_id"]}
+    ),
+    "group_engagements": TableEntry(
+        "indicator: community groups engaged",
+        "6 years",
+        {
+            "operational": [
+                "id",
+                "group_id",
+                "kind",
+                "occurred_on",
+                "recorded_by_id",
+                "created_at",
+            ],
+            "reference": ["description"],
+        },
+    ),
+    "outbox_messages": TableEntry(
+        "email delivery",
+        "erased with the story or contact consent; otherwise 90 days",
+        {
+            "operational": [
+                "id",
+                "kind",
+                "created_at",
+                "next_attempt_at",
+                "attempts",
+                "last_error",
+                "sent_at",
+            ],
+            "personal": ["to_address", "subject", "body"],
+            "security": ["receipt_hash"],
+        },
+    ),
+}
