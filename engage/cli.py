@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -90,3 +92,128 @@ def deliver_outbox() -> None:
 
     sent, failed = outbox_service.deliver_due()
     click.echo(f"Sent {sent} message(s); {failed} failed and will be retried.")
+
+
+def _read_json_lines(source) -> list[dict]:
+    items = []
+    for number, line in enumerate(source, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError:
+            raise click.ClickException(f"line {number} is not JSON") from None
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            raise click.ClickException(f'line {number} needs a "text" string')
+        items.append(item)
+    return items
+
+
+def _write_json_line(item: dict) -> None:
+    click.echo(json.dumps(item, ensure_ascii=False))
+
+
+@main.group()
+def themes() -> None:
+    """The theme tagger: train, tag and evaluate (offline)."""
+
+
+@themes.command("tag")
+@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+def tag_themes(source) -> None:
+    """Tag JSON lines {"id", "text"} from FILE (or standard input) with themes."""
+    from engage.nlp.themes import ThemeTagger
+
+    items = _read_json_lines(source)
+    tagger = ThemeTagger.load()
+    for item, result in zip(items, tagger.tag(i["text"] for i in items), strict=True):
+        _write_json_line({"id": item.get("id"), "themes": result.themes, "scores": result.scores})
+
+
+@themes.command("evaluate")
+@click.argument("source", type=click.File("r", encoding="utf-8"))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def evaluate_themes(source, as_json: bool) -> None:
+    """Precision, recall and F1 per theme, micro and macro, on labelled JSON lines."""
+    from engage.nlp import themes as theme_model
+
+    items = _read_json_lines(source)
+    figures = theme_model.evaluate(theme_model.ThemeTagger.load(), items)
+    if as_json:
+        click.echo(json.dumps(figures, indent=2))
+        return
+    click.echo(f"{'theme':<18} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}")
+    for theme, row in figures["per_theme"].items():
+        click.echo(
+            f"{theme:<18} {row['precision']:>9.3f} {row['recall']:>7.3f} {row['f1']:>6.3f} "
+            f"{row['support']:>8}"
+        )
+    for name in ("micro", "macro"):
+        row = figures[name]
+        click.echo(f"{name:<18} {row['precision']:>9.3f} {row['recall']:>7.3f} {row['f1']:>6.3f}")
+    if figures["no_theme_texts"]:
+        click.echo(
+            f"no-theme texts left untagged: {figures['no_theme_left_untagged']:.1%} "
+            f"of {figures['no_theme_texts']}"
+        )
+
+
+@themes.command("train")
+@click.option(
+    "--train",
+    "train_files",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="Training JSON lines (default: data/themes/raw/*.jsonl).",
+)
+@click.option(
+    "--dev",
+    "dev_file",
+    type=click.Path(exists=True),
+    help="Development JSON lines, never trained on (default: data/themes/dev/dev.jsonl).",
+)
+@click.option("--output", type=click.Path(), help="Where to write the model.")
+@click.option("--seed", default=0, show_default=True)
+@click.option("--epochs", default=15, show_default=True)
+def train_themes(train_files, dev_file, output, seed: int, epochs: int) -> None:
+    """Train the tagger from scratch (reproducible for a given seed) and evaluate it."""
+    from engage.nlp import themes as theme_model
+
+    root = Path(__file__).resolve().parent.parent / "data" / "themes"
+    paths = [Path(p) for p in train_files] or sorted((root / "raw").glob("*.jsonl"))
+    dev_path = Path(dev_file) if dev_file else root / "dev" / "dev.jsonl"
+    items = [item for path in paths for item in theme_model.read_jsonl(path)]
+    if not items:
+        raise click.ClickException("no training texts found")
+    tagger = theme_model.ThemeTagger(theme_model.train(items, seed=seed, epochs=epochs))
+    figures = (
+        theme_model.evaluate(tagger, theme_model.read_jsonl(dev_path))
+        if dev_path.exists()
+        else None
+    )
+    target = Path(output) if output else theme_model.MODEL_DIR
+    tagger.save(
+        target,
+        meta={"trained_on": len(items), "seed": seed, "epochs": epochs, "evaluation": figures},
+    )
+    click.echo(f"Trained on {len(items)} texts; saved to {target}.")
+    if figures:
+        click.echo(
+            f"Development set micro-F1 {figures['micro']['f1']:.3f}, "
+            f"macro-F1 {figures['macro']['f1']:.3f}."
+        )
+
+
+@main.group()
+def pii() -> None:
+    """Personal data in stories."""
+
+
+@pii.command("scan")
+@click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+def scan_pii(source) -> None:
+    """Find personal data in JSON lines {"id", "text"}; print the proposed redaction."""
+    from engage.nlp import pii as detector
+
+    for item in _read_json_lines(source):
+        _write_json_line({"id": item.get("id"), **detector.scan(item["text"])})

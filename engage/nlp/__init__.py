@@ -1,0 +1,1 @@
+"""Language processing that runs on this machine only: themes, personal data, language."""

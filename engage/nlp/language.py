@@ -1,0 +1,64 @@
+"""Which language a story is written in, offline (Lingua ships its models in the wheel).
+
+Only the languages most used in the region are considered, which keeps the detector
+small and makes short texts more reliable. Anything else, or too short to tell, is
+"unknown", and everything that is not clearly English is flagged for a person.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+LANGUAGES = (
+    Language.ENGLISH,
+    Language.URDU,
+    Language.PUNJABI,
+    Language.BENGALI,
+    Language.GUJARATI,
+    Language.HINDI,
+    Language.POLISH,
+    Language.ROMANIAN,
+    Language.SOMALI,
+    Language.ARABIC,
+    Language.PERSIAN,
+    Language.CHINESE,
+    Language.FRENCH,
+    Language.PORTUGUESE,
+    Language.SPANISH,
+    Language.TURKISH,
+    Language.LITHUANIAN,
+    Language.SLOVAK,
+)
+MIN_CONFIDENCE = 0.5
+UNKNOWN = "und"  # ISO 639: undetermined
+
+
+@dataclass(frozen=True)
+class Detection:
+    code: str  # ISO 639-1, or "und"
+    confidence: float
+
+    @property
+    def is_english(self) -> bool:
+        return self.code == "en"
+
+
+@functools.cache
+def _detector():
+    return (
+        LanguageDetectorBuilder.from_languages(*LANGUAGES)
+        .with_minimum_relative_distance(0.1)
+        .build()
+    )
+
+
+def detect(text: str) -> Detection:
+    values = _detector().compute_language_confidence_values(text or "")
+    if not values or values[0].value < MIN_CONFIDENCE:
+        return Detection(UNKNOWN, values[0].value if values else 0.0)
+    best = values[0]
+    code = best.language.iso_code_639_1
+    return Detection(code.name.lower() if isinstance(code, IsoCode639_1) else UNKNOWN, best.value)

@@ -1,0 +1,330 @@
+"""Find personal data in a story and propose a redaction with typed placeholders.
+
+Offline and rule-based: regular expressions with checksums for structured data,
+`phonenumbers` for UK phone numbers, and a spaCy EntityRuler for person names (name
+lists built from Faker's MIT-licensed data plus the project's own, and context such as
+"my name is", titles, and "my son ..."). Officers confirm every proposal in moderation.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+import phonenumbers
+import spacy
+from spacy.language import Language
+
+TYPES = ("EMAIL", "PHONE", "POSTCODE", "ADDRESS", "DOB", "NI_NUMBER", "NHS_NUMBER", "NAME")
+# When two findings overlap, the one earlier in this list wins.
+PRIORITY = ("EMAIL", "NHS_NUMBER", "NI_NUMBER", "DOB", "PHONE", "POSTCODE", "ADDRESS", "NAME")
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    start: int
+    end: int
+    type: str
+
+    def as_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "type": self.type}
+
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+POSTCODE = re.compile(
+    r"\b[A-Za-z]{1,2}[0-9][A-Za-z0-9]?\s*[0-9][ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2}\b"
+)
+NI_NUMBER = re.compile(r"\b[A-Za-z]{2}(?:[ -]?\d{2}){3}[ -]?[A-Da-d]\b")
+NHS_NUMBER = re.compile(r"(?<![\d+])\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)")
+
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DATE = (
+    r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
+    r"|\d{4}-\d{2}-\d{2}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTHS},?\s+\d{{4}}"
+    rf"|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
+)
+DOB = re.compile(
+    r"(?:born(?:\s+on)?|d\.?o\.?b\.?|date\s+of\s+birth(?:\s+is)?|birthday\s+is)"
+    rf"\s*[:\-]?\s*(?P<date>{_DATE})",
+    re.IGNORECASE,
+)
+_STREET = (
+    r"(?:road|rd|street|st|avenue|ave|lane|ln|close|drive|dr|way|grove|crescent|cres|place|"
+    r"court|ct|gardens|gdns|terrace|hill|park|walk|row|square|sq|green|view|rise|mews|"
+    r"parade|croft|boulevard|vale|gate|fold|end)"
+)
+ADDRESS = re.compile(
+    r"(?:(?:flat|apartment|apt|unit)\s*\d+[a-z]?,?\s+)?"
+    r"\b\d{1,4}[a-z]?,?\s+"
+    r"(?P<street>(?:[A-Za-z'’-]+\s+){1,3})" + _STREET + r"\b",
+    re.IGNORECASE,
+)
+# Words that show a number and a "street" word are not an address: "3 hours on Soho Road".
+_NOT_STREET_WORDS = frozenset(
+    "on at in to the a an of for from by near down up along off into onto and or "
+    "hours hour minutes mins days weeks months years times people buses kids children "
+    "miles pounds stops".split()
+)
+
+TITLES = [
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "doctor",
+    "prof",
+    "professor",
+    "pc",
+    "dc",
+    "ps",
+    "sgt",
+    "sergeant",
+    "inspector",
+    "cllr",
+    "councillor",
+    "sister",
+    "nurse",
+    "imam",
+    "father",
+    "reverend",
+    "rev",
+    "sir",
+    "dame",
+    "judge",
+    "officer",
+    "coach",
+]
+RELATIONS = [
+    "son",
+    "daughter",
+    "husband",
+    "wife",
+    "brother",
+    "sister",
+    "mum",
+    "mom",
+    "mother",
+    "dad",
+    "father",
+    "nephew",
+    "niece",
+    "friend",
+    "neighbour",
+    "neighbor",
+    "cousin",
+    "partner",
+    "boyfriend",
+    "girlfriend",
+    "grandson",
+    "granddaughter",
+    "grandma",
+    "grandad",
+    "uncle",
+    "aunt",
+    "auntie",
+    "aunty",
+    "child",
+    "baby",
+    "boy",
+    "girl",
+    "colleague",
+    "manager",
+    "boss",
+    "landlord",
+    "teacher",
+    "carer",
+    "stepson",
+    "stepdaughter",
+    "fiance",
+    "fiancee",
+]
+# Names that are also everyday words; they need context ("Mrs Hope", "my son Will").
+AMBIGUOUS = frozenset(
+    "Will May Grace Hope Faith Joy Summer Autumn Rose Lily Ruby Amber Crystal Dawn Eve "
+    "April June Holly Ivy Iris Daisy Sunny Bill Mark Pat Sue Guy Jack Frank Rich Art Bob "
+    "Sky Angel Major King Young White Black Brown Green Long Law Page Case Wood Hall Hill "
+    "Lane Bank Church Park Christian Muslim Sikh Hindu Jewish English Irish Polish Island "
+    "Asia India China Jordan Kenya Chad Israel Paris London Victoria Georgia Carolina "
+    "Mercy Patience Precious Honour Chance Miles Jan Ali Don Dean Penny Cash Star Moon "
+    "Ray Sally Gay Rocky Carol Nick Sunday Monday Friday Saturday Mo Sam Job Lee Kim Van "
+    "Mai Ben Bo Al Do Le La De Del Di Da Du Ma Sa Su Ra Re Ha He Ho Ja Jo Ka Ko Li "
+    # Places, organisations and other capitalised words that are not people here.
+    "West East North South Midlands Police Council City Borough Street Road Birmingham "
+    "Coventry Dudley Sandwell Solihull Walsall Wolverhampton Handsworth Ladywood Aston "
+    "Sparkbrook Smethwick Erdington Moseley Lozells Bordesley Digbeth Edgbaston Kingstanding "
+    "Selly Oak Harborne Perry Barr Hockley Soho Winson Small Heath Tipton Oldbury "
+    "Bilston Wednesbury Stechford Yardley Washwood Saltley Alum Rock Nechells Ward End "
+    "Metro Transport NHS Jobcentre University College School Academy Hospital Mosque "
+    "Gurdwara Temple Mandir Taskforce Government Home Office Housing Health Justice "
+    "January February March August September October November December Eid Diwali "
+    "Christmas Easter Ramadan Vaisakhi Somali Pakistani Bangladeshi Indian Caribbean "
+    "African Roma Romanian Kurdish Arab British Black Asian God Allah Jesus Lord".split()
+)
+
+
+def _word_list(name: str) -> list[str]:
+    text = resources.files("engage.nlp").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and line[0] != "#"]
+
+
+@functools.cache
+def first_names() -> frozenset[str]:
+    names = set(_word_list("first_names.txt")) | set(_word_list("names_extra.txt"))
+    return frozenset(names - AMBIGUOUS)
+
+
+@functools.cache
+def surnames() -> frozenset[str]:
+    return frozenset(set(_word_list("surnames.txt")) - AMBIGUOUS)
+
+
+_NAME_WORD = {"IS_ALPHA": True, "IS_TITLE": True}
+
+
+def _lower_names(names: list[str]) -> list[str]:
+    """Lower-case forms, without those that are everyday words ("son", "will")."""
+    common = _NOT_NAMES | set(RELATIONS) | set(TITLES) | {w.lower() for w in AMBIGUOUS}
+    return sorted({n.lower() for n in names} - common)
+
+
+def name_patterns() -> list[dict]:
+    firsts, lasts = sorted(first_names()), sorted(surnames())
+    return [
+        # A known first name, with a surname if one follows: Amina, Amina Yusuf
+        {"label": "NAME", "pattern": [{"ORTH": {"IN": firsts}}, {**_NAME_WORD, "OP": "?"}]},
+        # A known first name in lower case only when followed by a known surname
+        {
+            "label": "NAME",
+            "pattern": [
+                {"LOWER": {"IN": _lower_names(firsts)}},
+                {"LOWER": {"IN": _lower_names(lasts)}},
+            ],
+        },
+    ]
+
+
+_WORD = r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’-]*"
+_CAPITALISED = r"[A-ZÀ-Þ][A-Za-zÀ-ÿ'’-]*"
+# Mrs Patel, PC Davies, Dr Adeyemi-Jones, mr khan: the title is part of the span.
+TITLE_NAME = re.compile(
+    r"\b(?i:" + "|".join(TITLES) + r")\.?\s+"
+    rf"(?P<first>{_WORD})(?P<second>\s+{_CAPITALISED})?"
+)
+# Context patterns label only the name: "my name is Amina", "my son tyler".
+CONTEXT = re.compile(
+    r"\b(?i:my\s+name\s+is|my\s+name's|i\s+am\s+called|i'm\s+called|call\s+me|named|"
+    r"called|my\s+(?:" + "|".join(RELATIONS) + r")(?:'s)?(?:\s+name)?(?:\s+(?:is|was))?)\s+"
+    rf"(?P<name>{_WORD})(?P<second>\s+{_CAPITALISED})?"
+)
+_NOT_NAMES = frozenset(
+    "a an the and or but is was has had have who which that this very so not never always "
+    "just also still too only then there here he she they it we i you him her them his "
+    "hers their our my me us got gets get went goes go came come said says told asked "
+    "being been be did does do doing lives living works working age aged years months "
+    "old young little big eldest oldest youngest older younger baby boy girl son daughter "
+    "at in on of to for from with without by about after before when while because if "
+    "again home back out up down off over called named name names".split()
+)
+
+
+@functools.cache
+def name_pipeline() -> Language:
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": None})
+    ruler.add_patterns(name_patterns())
+    return nlp
+
+
+def _nhs_checksum_ok(digits: str) -> bool:
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(digits[9])
+
+
+def _regex_spans(text: str) -> list[Span]:
+    found = [Span(m.start(), m.end(), "EMAIL") for m in EMAIL.finditer(text)]
+    for match in NHS_NUMBER.finditer(text):
+        digits = re.sub(r"\D", "", match.group())
+        if digits[0] != "0" and _nhs_checksum_ok(digits):
+            found.append(Span(match.start(), match.end(), "NHS_NUMBER"))
+    found += [Span(m.start(), m.end(), "NI_NUMBER") for m in NI_NUMBER.finditer(text)]
+    found += [Span(m.start("date"), m.end("date"), "DOB") for m in DOB.finditer(text)]
+    found += [Span(m.start(), m.end(), "POSTCODE") for m in POSTCODE.finditer(text)]
+    for match in ADDRESS.finditer(text):
+        words = {w.lower() for w in match.group("street").split()}
+        if not words & _NOT_STREET_WORDS:
+            found.append(Span(match.start(), match.end(), "ADDRESS"))
+    return found
+
+
+def _phone_spans(text: str) -> list[Span]:
+    # POSSIBLE also catches Ofcom's drama ranges; a UK number has at least 10 digits,
+    # which keeps years and prices out.
+    matcher = phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE)
+    return [
+        Span(m.start, m.end, "PHONE") for m in matcher if len(re.sub(r"\D", "", m.raw_string)) >= 10
+    ]
+
+
+def _context_span(match: re.Match, group: str, start: int) -> Span | None:
+    if match.group(group).lower() in _NOT_NAMES:
+        return None
+    second = match.group("second")
+    keep_second = second and second.strip().lower() not in _NOT_NAMES | {
+        w.lower() for w in AMBIGUOUS
+    }
+    end = match.end("second") if keep_second else match.end(group)
+    return Span(start, end, "NAME")
+
+
+def _name_spans(text: str) -> list[Span]:
+    doc = name_pipeline()(text)
+    found = [Span(e.start_char, e.end_char, "NAME") for e in doc.ents]
+    for match in TITLE_NAME.finditer(text):
+        span = _context_span(match, "first", match.start())
+        if span is not None:
+            found.append(span)
+    for match in CONTEXT.finditer(text):
+        span = _context_span(match, "name", match.start("name"))
+        if span is not None:
+            found.append(span)
+    return found
+
+
+def _resolve(spans: list[Span]) -> list[Span]:
+    """Drop findings that overlap a more important (or, for the same type, longer) one."""
+    ranked = sorted(spans, key=lambda s: (PRIORITY.index(s.type), -(s.end - s.start), s.start))
+    kept: list[Span] = []
+    for span in ranked:
+        if all(span.end <= other.start or span.start >= other.end for other in kept):
+            kept.append(span)
+    return sorted(kept)
+
+
+def find(text: str) -> list[Span]:
+    return _resolve(_regex_spans(text) + _phone_spans(text) + _name_spans(text))
+
+
+def redact(text: str, spans: list[Span]) -> str:
+    """Replace each span with a typed placeholder such as [NAME] or [PHONE]."""
+    out, position = [], 0
+    for span in sorted(spans):
+        out.append(text[position : span.start])
+        out.append(f"[{span.type}]")
+        position = span.end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def scan(text: str) -> dict:
+    spans = find(text)
+    return {"redacted": redact(text, spans), "spans": [s.as_dict() for s in spans]}

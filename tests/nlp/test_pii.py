@@ -1,0 +1,73 @@
+"""Personal data detection: every type, the placeholders, and common false alarms."""
+
+import pytest
+
+from engage.nlp import pii
+
+
+def types_in(text: str) -> list[tuple[str, str]]:
+    return [(text[s.start : s.end], s.type) for s in pii.find(text)]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Email me at amina.y@example.org please", ("amina.y@example.org", "EMAIL")),
+        ("ring me on 07700 900123", ("07700 900123", "PHONE")),
+        ("my number is +44 (0)121 496 0123.", ("+44 (0)121 496 0123", "PHONE")),
+        ("we live in B21 9AB now", ("B21 9AB", "POSTCODE")),
+        ("postcode wv100qp", ("wv100qp", "POSTCODE")),
+        ("I live at 12 Coventry Road near the park", ("12 Coventry Road", "ADDRESS")),
+        ("Flat 3, 45 Soho Hill is damp", ("Flat 3, 45 Soho Hill", "ADDRESS")),
+        ("I was born on 3 March 1987", ("3 March 1987", "DOB")),
+        ("DOB: 12/03/1990", ("12/03/1990", "DOB")),
+        ("my NI number is QQ 12 34 56 C", ("QQ 12 34 56 C", "NI_NUMBER")),
+        ("NHS number 943 476 5919", ("943 476 5919", "NHS_NUMBER")),
+        ("My name is Amina Yusuf", ("Amina Yusuf", "NAME")),
+        ("Mrs Patel said no", ("Mrs Patel", "NAME")),
+        ("PC Davies stopped us", ("PC Davies", "NAME")),
+        ("my son tyler was searched", ("tyler", "NAME")),
+        ("Dr Adeyemi-Jones was kind", ("Dr Adeyemi-Jones", "NAME")),
+    ],
+)
+def test_each_kind_of_personal_data_is_found(text, expected):
+    assert expected in types_in(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I waited 3 hours on Soho Road for the number 50 bus.",
+        "West Midlands Police never replied and Birmingham City Council lost the form.",
+        "It cost £1,200 in 2019 and I am 34.",
+        "May I ask why? Will you help? Grace and mercy at Eid.",
+        "The Mr at the desk was rude. my son is 12.",
+        "We are Somali and Polish families in Handsworth and Ladywood.",
+    ],
+)
+def test_common_false_alarms_are_left_alone(text):
+    assert pii.find(text) == []
+
+
+def test_an_nhs_number_must_pass_its_check_digit():
+    assert types_in("ref 943 476 5919") == [("943 476 5919", "NHS_NUMBER")]
+    assert [t for _, t in types_in("ref 943 476 5918")] != ["NHS_NUMBER"]
+
+
+def test_redaction_uses_typed_placeholders_and_keeps_the_rest():
+    result = pii.scan("Call Mrs Patel on 07700 900123, the bus never came")
+    assert result["redacted"] == "Call [NAME] on [PHONE], the bus never came"
+    assert result["spans"] == [
+        {"start": 5, "end": 14, "type": "NAME"},
+        {"start": 18, "end": 30, "type": "PHONE"},
+    ]
+
+
+def test_overlapping_findings_keep_the_most_specific():
+    # An email contains a name-like word; the email wins and nothing overlaps.
+    spans = pii.find("write to grace.patel@example.org")
+    assert [(s.type) for s in spans] == ["EMAIL"]
+
+
+def test_empty_text_has_nothing():
+    assert pii.scan("") == {"redacted": "", "spans": []}

@@ -1,0 +1,144 @@
+"""The theme tagger: training is reproducible, the figures are computed correctly, and
+the shipped model honours the command-line contract."""
+
+import json
+
+import pytest
+
+from engage.nlp import themes
+
+TINY = [
+    {"text": "They saw my name on the CV and never called back", "themes": ["jobs_economy"]},
+    {"text": "The bus driver closed the doors when he saw my headscarf", "themes": ["transport"]},
+    {"text": "Damp and mould in the flat and the landlord ignores us", "themes": ["housing"]},
+    {"text": "The GP said I was exaggerating my pain", "themes": ["health_wellbeing"]},
+    {"text": "Police stopped and searched my son again", "themes": ["criminal_justice"]},
+    {"text": "My daughter was excluded from school for her hair", "themes": ["education_skills"]},
+    {"text": "Thank you for listening to us", "themes": []},
+] * 6
+
+
+def test_training_with_the_same_seed_gives_the_same_scores():
+    texts = ["the bus was late", "thank you"]
+    first = themes.ThemeTagger(themes.train(TINY, seed=3, epochs=5)).tag(texts)
+    second = themes.ThemeTagger(themes.train(TINY, seed=3, epochs=5)).tag(texts)
+    assert first == second
+
+
+def test_a_trained_model_learns_its_examples_and_round_trips(tmp_path):
+    tagger = themes.ThemeTagger(themes.train(TINY, epochs=10))
+    assert tagger.tag(["Police stopped and searched my son again"])[0].themes == [
+        "criminal_justice"
+    ]
+    tagger.thresholds["housing"] = 0.42
+    tagger.save(tmp_path / "model", meta={"trained_on": len(TINY)})
+    loaded = themes.ThemeTagger.load(tmp_path / "model")
+    assert loaded.thresholds["housing"] == 0.42
+    assert loaded.tag(["the bus"]) == tagger.tag(["the bus"])
+
+
+class FixedTagger:
+    """Stands in for a model: returns given predictions, to check the arithmetic."""
+
+    def __init__(self, predictions):
+        self.predictions = predictions
+
+    def tag(self, texts):
+        return [
+            themes.Tagged(themes=p, scores={})
+            for p, _ in zip(self.predictions, list(texts), strict=True)
+        ]
+
+
+def test_evaluation_figures_are_computed_per_theme_micro_and_macro():
+    items = [
+        {"text": "a", "themes": ["housing"]},
+        {"text": "b", "themes": ["housing", "transport"]},
+        {"text": "c", "themes": []},
+        {"text": "d", "themes": []},
+    ]
+    predictions = [["housing"], ["housing"], ["transport"], []]
+    figures = themes.evaluate(FixedTagger(predictions), items)
+    assert figures["per_theme"]["housing"] == {
+        "precision": 1.0,
+        "recall": 1.0,
+        "f1": 1.0,
+        "support": 2,
+    }
+    assert figures["per_theme"]["transport"] == {
+        "precision": 0.0,
+        "recall": 0.0,
+        "f1": 0.0,
+        "support": 1,
+    }
+    # micro: tp 2, fp 1, fn 1
+    assert figures["micro"] == {"precision": 0.6667, "recall": 0.6667, "f1": 0.6667}
+    assert figures["no_theme_texts"] == 2
+    assert figures["no_theme_left_untagged"] == 0.5
+
+
+def test_the_shipped_model_loads_and_scores_every_theme():
+    tagger = themes.ThemeTagger.load()
+    result = tagger.tag(["The bus driver shut the doors when he saw my headscarf"])[0]
+    assert set(result.scores) == set(themes.THEMES)
+    assert all(0.0 <= s <= 1.0 for s in result.scores.values())
+    assert result.themes == [t for t in themes.THEMES if result.scores[t] >= 0.5]
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def test_themes_tag_follows_the_contract(runner):
+    from engage.cli import main
+
+    lines = "\n".join(
+        json.dumps(item)
+        for item in [{"id": 7, "text": "The landlord won't fix the damp"}, {"id": "x", "text": ""}]
+    )
+    result = runner.invoke(main, ["themes", "tag"], input=lines)
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.output.splitlines()]
+    assert [o["id"] for o in out] == [7, "x"]
+    for row in out:
+        assert set(row) == {"id", "themes", "scores"}
+        assert set(row["scores"]) == set(themes.THEMES)
+        assert set(row["themes"]) <= set(themes.THEMES)
+
+
+def test_themes_evaluate_prints_per_theme_and_micro(runner, tmp_path):
+    from engage.cli import main
+
+    labelled = tmp_path / "labelled.jsonl"
+    labelled.write_text("\n".join(json.dumps(i) for i in TINY[:7]))
+    result = runner.invoke(main, ["themes", "evaluate", str(labelled)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["theme", "precision", "recall", "f1", "support"]
+    assert [line.split()[0] for line in lines[1:9]] == [*themes.THEMES, "micro", "macro"]
+
+
+def test_bad_input_lines_are_refused_clearly(runner):
+    from engage.cli import main
+
+    result = runner.invoke(main, ["themes", "tag"], input='{"id": 1}\n')
+    assert result.exit_code != 0
+    assert 'line 1 needs a "text" string' in result.output
+
+
+def test_pii_scan_follows_the_contract(runner):
+    from engage.cli import main
+
+    result = runner.invoke(
+        main, ["pii", "scan"], input=json.dumps({"id": 3, "text": "Mrs Patel, 07700 900123"})
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {
+        "id": 3,
+        "redacted": "[NAME], [PHONE]",
+        "spans": [
+            {"start": 0, "end": 9, "type": "NAME"},
+            {"start": 11, "end": 23, "type": "PHONE"},
+        ],
+    }
