@@ -84,6 +84,18 @@ def outbox() -> None:
     """Outgoing email."""
 
 
+@main.command("tag-pending")
+@with_appcontext
+def tag_pending() -> None:
+    """Tag stories still waiting, or due another try after a failure (Celery beat too)."""
+    from engage.services import tagging
+
+    tagged, failed = tagging.retry_due()
+    click.echo(
+        f"Tagged {tagged} stor{'y' if tagged == 1 else 'ies'}; {failed} failed and will be retried."
+    )
+
+
 @outbox.command("deliver")
 @with_appcontext
 def deliver_outbox() -> None:
@@ -118,14 +130,27 @@ def themes() -> None:
     """The theme tagger: train, tag and evaluate (offline)."""
 
 
+MODEL_OPTION = click.option(
+    "--model",
+    "model_dir",
+    type=click.Path(exists=True, file_okay=False),
+    help="A model folder other than the shipped one.",
+)
+
+
+def _tagger(model_dir):
+    from engage.nlp.themes import MODEL_DIR, ThemeTagger
+
+    return ThemeTagger.load(Path(model_dir) if model_dir else MODEL_DIR)
+
+
 @themes.command("tag")
 @click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
-def tag_themes(source) -> None:
+@MODEL_OPTION
+def tag_themes(source, model_dir) -> None:
     """Tag JSON lines {"id", "text"} from FILE (or standard input) with themes."""
-    from engage.nlp.themes import ThemeTagger
-
     items = _read_json_lines(source)
-    tagger = ThemeTagger.load()
+    tagger = _tagger(model_dir)
     for item, result in zip(items, tagger.tag(i["text"] for i in items), strict=True):
         _write_json_line({"id": item.get("id"), "themes": result.themes, "scores": result.scores})
 
@@ -133,12 +158,13 @@ def tag_themes(source) -> None:
 @themes.command("evaluate")
 @click.argument("source", type=click.File("r", encoding="utf-8"))
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def evaluate_themes(source, as_json: bool) -> None:
+@MODEL_OPTION
+def evaluate_themes(source, as_json: bool, model_dir) -> None:
     """Precision, recall and F1 per theme, micro and macro, on labelled JSON lines."""
     from engage.nlp import themes as theme_model
 
     items = _read_json_lines(source)
-    figures = theme_model.evaluate(theme_model.ThemeTagger.load(), items)
+    figures = theme_model.evaluate(_tagger(model_dir), items)
     if as_json:
         click.echo(json.dumps(figures, indent=2))
         return
@@ -174,8 +200,15 @@ def evaluate_themes(source, as_json: bool) -> None:
 )
 @click.option("--output", type=click.Path(), help="Where to write the model.")
 @click.option("--seed", default=0, show_default=True)
-@click.option("--epochs", default=15, show_default=True)
-def train_themes(train_files, dev_file, output, seed: int, epochs: int) -> None:
+@click.option("--epochs", default=20, show_default=True)
+@click.option(
+    "--with-corrections",
+    is_flag=True,
+    help="Add officers' confirmed themes (on redacted text) from the database.",
+)
+def train_themes(
+    train_files, dev_file, output, seed: int, epochs: int, with_corrections: bool
+) -> None:
     """Train the tagger from scratch (reproducible for a given seed) and evaluate it."""
     from engage.nlp import themes as theme_model
 
@@ -183,9 +216,16 @@ def train_themes(train_files, dev_file, output, seed: int, epochs: int) -> None:
     paths = [Path(p) for p in train_files] or sorted((root / "raw").glob("*.jsonl"))
     dev_path = Path(dev_file) if dev_file else root / "dev" / "dev.jsonl"
     items = [item for path in paths for item in theme_model.read_jsonl(path)]
+    if with_corrections:
+        from engage.services.tagging import corrections_for_training
+
+        corrections = corrections_for_training()
+        click.echo(f"Adding {len(corrections)} officer-labelled stories.")
+        items += corrections
     if not items:
         raise click.ClickException("no training texts found")
-    tagger = theme_model.ThemeTagger(theme_model.train(items, seed=seed, epochs=epochs))
+    thresholds = theme_model.tune_thresholds(items, seed=seed, epochs=epochs)
+    tagger = theme_model.ThemeTagger(theme_model.train(items, seed=seed, epochs=epochs), thresholds)
     figures = (
         theme_model.evaluate(tagger, theme_model.read_jsonl(dev_path))
         if dev_path.exists()
@@ -217,3 +257,25 @@ def scan_pii(source) -> None:
 
     for item in _read_json_lines(source):
         _write_json_line({"id": item.get("id"), **detector.scan(item["text"])})
+
+
+@pii.command("evaluate")
+@click.argument("source", type=click.File("r", encoding="utf-8"))
+def evaluate_pii(source) -> None:
+    """Recall per type on JSON lines {"text", "spans": [{"start", "end", "type"}]}."""
+    from engage.nlp import pii as detector
+
+    figures = detector.evaluate(_read_json_lines(source))
+    click.echo(f"{'type':<12} {'recall':>7} {'labelled':>9} {'false alarms':>13}")
+    for kind in detector.TYPES:
+        recall = figures["recall"][kind]
+        shown = "-" if recall is None else f"{recall:.3f}"
+        click.echo(
+            f"{kind:<12} {shown:>7} {figures['labelled'][kind]:>9} "
+            f"{figures['false_alarms'][kind]:>13}"
+        )
+    if figures["texts_without_personal_data_left_alone"] is not None:
+        click.echo(
+            "texts without personal data left alone: "
+            f"{figures['texts_without_personal_data_left_alone']:.1%}"
+        )

@@ -134,6 +134,12 @@ INVENTORY: dict[str, TableEntry] = {
                 "created_at",
                 "updated_at",
                 "withdrawn_at",
+                "tagging_status",
+                "tagging_attempts",
+                "tagging_next_attempt_at",
+                "tagged_at",
+                "language",
+                "language_flagged",
             ],
             "security": ["receipt_hash"],
             # Free text about racism, health or policing: treated as special category.
@@ -222,6 +228,21 @@ INVENTORY: dict[str, TableEntry] = {
             ],
             "reference": ["description"],
         },
+    ),
+    "submission_themes": TableEntry(
+        "theme scores from the offline tagger",
+        "as the story",
+        {"operational": ["id", "submission_id", "theme_id", "score", "suggested"]},
+    ),
+    "pii_proposals": TableEntry(
+        "proposed redactions, as offsets into the story (no copy of the text)",
+        "as the story",
+        {"operational": ["id", "submission_id", "start", "end", "type", "status"]},
+    ),
+    "theme_labels": TableEntry(
+        "officers' themes, used to retrain the tagger",
+        "as the story",
+        {"operational": ["submission_id", "themes", "labelled_by_id", "labelled_at"]},
     ),
     "outbox_messages": TableEntry(
         "email delivery",

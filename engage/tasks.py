@@ -32,6 +32,7 @@ def init_celery(app: Flask) -> Celery:
         worker_hijack_root_logger=False,
         beat_schedule={
             "deliver-outbox": {"task": "engage.tasks.deliver_outbox", "schedule": 60.0},
+            "retry-tagging": {"task": "engage.tasks.retry_tagging", "schedule": 300.0},
         },
         timezone="Europe/London",
     )
@@ -55,3 +56,23 @@ def start(task, *args) -> None:
         log.warning(
             "task_not_started", extra={"task": task.name, "error_type": type(error).__name__}
         )
+
+
+@shared_task(name="engage.tasks.tag_submission")
+def tag_submission(submission_id: int) -> bool:
+    from engage.services import tagging
+
+    return tagging.tag_submission(submission_id)
+
+
+@shared_task(name="engage.tasks.retry_tagging")
+def retry_tagging() -> tuple[int, int]:
+    from engage.services import tagging
+
+    return tagging.retry_due()
+
+
+def after_story_stored(submission_id: int) -> None:
+    """What follows a committed story: tag it and send any email. Both retry on failure."""
+    start(tag_submission, submission_id)
+    start(deliver_outbox)

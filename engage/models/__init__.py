@@ -28,6 +28,13 @@ from engage.models.submissions import (
     SubmissionContact,
     SubmissionStatus,
 )
+from engage.models.tagging import (
+    PiiProposal,
+    ProposalStatus,
+    SubmissionTheme,
+    TaggingStatus,
+    ThemeLabel,
+)
 from engage.models.users import Role, User
 
 __all__ = [
@@ -42,11 +49,16 @@ __all__ = [
     "GroupStatus",
     "GroupType",
     "OutboxMessage",
+    "PiiProposal",
+    "ProposalStatus",
     "PrivacyNotice",
     "Purpose",
     "Submission",
     "SubmissionContact",
     "SubmissionStatus",
+    "SubmissionTheme",
+    "TaggingStatus",
+    "ThemeLabel",
     "Body",
     "BodyKind",
     "EthnicGroup",

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.models.base import Base, utcnow
 from engage.models.reference import EthnicGroup, LocalAuthority
+from engage.models.tagging import PiiProposal, SubmissionTheme, TaggingStatus
 from engage.models.types import UTCDateTime, enum_column
 
 STORY_MAX_LENGTH = 10_000
@@ -106,6 +107,16 @@ class Submission(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Offline tagging, after the story is stored; failures are retried.
+    tagging_status: Mapped[TaggingStatus] = mapped_column(
+        enum_column(TaggingStatus, "tagging_status"), default=TaggingStatus.PENDING, index=True
+    )
+    tagging_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    tagging_next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    tagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # ISO 639-1 code, or "und"; anything not clearly English is flagged for a person.
+    language: Mapped[str | None] = mapped_column(String(8))
+    language_flagged: Mapped[bool] = mapped_column(Boolean, default=False)
 
     local_authority: Mapped[LocalAuthority | None] = relationship()
     contact: Mapped[SubmissionContact | None] = relationship(
@@ -116,6 +127,12 @@ class Submission(Base):
     )
     consent_events: Mapped[list[ConsentEvent]] = relationship(
         back_populates="submission", order_by="ConsentEvent.id"
+    )
+    theme_scores: Mapped[list[SubmissionTheme]] = relationship(
+        cascade="all, delete-orphan", order_by="SubmissionTheme.theme_id"
+    )
+    pii_proposals: Mapped[list[PiiProposal]] = relationship(
+        cascade="all, delete-orphan", order_by="PiiProposal.start"
     )
 
     def consents(self) -> dict[Purpose, bool]:

@@ -36,8 +36,18 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za
 POSTCODE = re.compile(
     r"\b[A-Za-z]{1,2}[0-9][A-Za-z0-9]?\s*[0-9][ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2}\b"
 )
-NI_NUMBER = re.compile(r"\b[A-Za-z]{2}(?:[ -]?\d{2}){3}[ -]?[A-Da-d]\b")
-NHS_NUMBER = re.compile(r"(?<![\d+])\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)")
+NI_NUMBER = re.compile(r"\b[A-Za-z]{2}(?:[ -]?\d){6}[ -]?[A-Da-d]\b")
+NHS_NUMBER = re.compile(r"(?<![\d+)])\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)")
+# UK numbers as people write them, for what the phonenumbers matcher gives up on
+# ("(0121) 496 0655 47 times"): 0 or +44, then 9-10 more digits with spaces or brackets.
+PHONE_WRITTEN = re.compile(
+    r"(?<![\d+])(?:(?:\+|00)44\s?(?:\(0\)\s?)?|\(?0)(?:\d[\s)\-]{0,2}){9}\d(?:\d(?!\d))?"
+)
+# "name at example dot com", written to dodge spam filters.
+EMAIL_SPELT_OUT = re.compile(
+    r"[A-Za-z0-9._%+-]+\s+(?:at|\[at\]|\(at\))\s+[A-Za-z0-9-]+(?:\s+(?:dot|\.)\s+[A-Za-z]{2,})+",
+    re.IGNORECASE,
+)
 
 _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -45,13 +55,15 @@ _MONTHS = (
 )
 _DATE = (
     r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
-    r"|\d{4}-\d{2}-\d{2}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTHS},?\s+\d{{4}}"
-    rf"|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
+    r"|\d{4}[/-]\d{2}[/-]\d{2}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTHS}\.?,?\s+(?:\d{{4}}|'?\d{{2}})"
+    rf"|{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
 )
+# A date of birth is a date that follows "born", "DOB", "date of birth" or "birthday"
+# within a few words ("my date of birth is the 21st of June 1993", "DOB (11-04-1958)").
 DOB = re.compile(
-    r"(?:born(?:\s+on)?|d\.?o\.?b\.?|date\s+of\s+birth(?:\s+is)?|birthday\s+is)"
-    rf"\s*[:\-]?\s*(?P<date>{_DATE})",
+    r"(?:\bborn|\bd\.?o\.?b\b\.?|\bdate\s+of\s+birth|\bbirthday)"
+    rf"[^\n.!?]{{0,30}}?(?P<date>{_DATE})",
     re.IGNORECASE,
 )
 _STREET = (
@@ -61,7 +73,7 @@ _STREET = (
 )
 ADDRESS = re.compile(
     r"(?:(?:flat|apartment|apt|unit)\s*\d+[a-z]?,?\s+)?"
-    r"\b\d{1,4}[a-z]?,?\s+"
+    r"(?:\bno\.?\s*)?\b\d{1,4}[a-z]?,?\s+"
     r"(?P<street>(?:[A-Za-z'’-]+\s+){1,3})" + _STREET + r"\b",
     re.IGNORECASE,
 )
@@ -197,10 +209,12 @@ def _lower_names(names: list[str]) -> list[str]:
 
 def name_patterns() -> list[dict]:
     firsts, lasts = sorted(first_names()), sorted(surnames())
+    ambiguous = sorted(AMBIGUOUS)
+    not_names = sorted(_NOT_NAMES)
     return [
         # A known first name, with a surname if one follows: Amina, Amina Yusuf
         {"label": "NAME", "pattern": [{"ORTH": {"IN": firsts}}, {**_NAME_WORD, "OP": "?"}]},
-        # A known first name in lower case only when followed by a known surname
+        # In lower case, only a known first name followed by a known surname
         {
             "label": "NAME",
             "pattern": [
@@ -208,6 +222,17 @@ def name_patterns() -> list[dict]:
                 {"LOWER": {"IN": _lower_names(lasts)}},
             ],
         },
+        # Any capitalised word (even an everyday one) before a known surname:
+        # Kiran Sandhu, Precious Mensah, Jan Kowalski
+        {
+            "label": "NAME",
+            "pattern": [
+                {**_NAME_WORD, "LOWER": {"NOT_IN": not_names}},
+                {"ORTH": {"IN": lasts}},
+            ],
+        },
+        # An everyday-word first name with a capitalised surname after it: Grace Okafor
+        {"label": "NAME", "pattern": [{"ORTH": {"IN": ambiguous}}, {"ORTH": {"IN": lasts}}]},
     ]
 
 
@@ -216,13 +241,14 @@ _CAPITALISED = r"[A-ZÀ-Þ][A-Za-zÀ-ÿ'’-]*"
 # Mrs Patel, PC Davies, Dr Adeyemi-Jones, mr khan: the title is part of the span.
 TITLE_NAME = re.compile(
     r"\b(?i:" + "|".join(TITLES) + r")\.?\s+"
-    rf"(?P<first>{_WORD})(?P<second>\s+{_CAPITALISED})?"
+    r"(?!(?i:" + "|".join(TITLES) + r")\b)"
+    rf"(?P<first>{_WORD})(?P<second>(?:\s+{_CAPITALISED}){{0,2}})"
 )
 # Context patterns label only the name: "my name is Amina", "my son tyler".
 CONTEXT = re.compile(
     r"\b(?i:my\s+name\s+is|my\s+name's|i\s+am\s+called|i'm\s+called|call\s+me|named|"
     r"called|my\s+(?:" + "|".join(RELATIONS) + r")(?:'s)?(?:\s+name)?(?:\s+(?:is|was))?)\s+"
-    rf"(?P<name>{_WORD})(?P<second>\s+{_CAPITALISED})?"
+    rf"(?P<name>{_WORD})(?P<second>(?:\s+{_CAPITALISED}){{0,2}})"
 )
 _NOT_NAMES = frozenset(
     "a an the and or but is was has had have who which that this very so not never always "
@@ -252,6 +278,7 @@ def _nhs_checksum_ok(digits: str) -> bool:
 
 def _regex_spans(text: str) -> list[Span]:
     found = [Span(m.start(), m.end(), "EMAIL") for m in EMAIL.finditer(text)]
+    found += [Span(m.start(), m.end(), "EMAIL") for m in EMAIL_SPELT_OUT.finditer(text)]
     for match in NHS_NUMBER.finditer(text):
         digits = re.sub(r"\D", "", match.group())
         if digits[0] != "0" and _nhs_checksum_ok(digits):
@@ -267,23 +294,41 @@ def _regex_spans(text: str) -> list[Span]:
 
 
 def _phone_spans(text: str) -> list[Span]:
-    # POSSIBLE also catches Ofcom's drama ranges; a UK number has at least 10 digits,
-    # which keeps years and prices out.
+    # POSSIBLE also catches Ofcom's drama ranges. A UK number has at least 10 digits and
+    # is written from 0 or +44: that keeps years, prices and NHS numbers out.
     matcher = phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE)
-    return [
-        Span(m.start, m.end, "PHONE") for m in matcher if len(re.sub(r"\D", "", m.raw_string)) >= 10
-    ]
+    spans = []
+    for match in matcher:
+        digits = re.sub(r"\D", "", match.raw_string)
+        international = match.raw_string.lstrip("(").startswith(("+", "00"))
+        if len(digits) < 10 or not (digits.startswith("0") or international):
+            continue
+        start = match.start - 1 if match.start and text[match.start - 1] == "(" else match.start
+        spans.append(Span(start, match.end, "PHONE"))
+    spans += [Span(m.start(), m.end(), "PHONE") for m in PHONE_WRITTEN.finditer(text)]
+    return spans
 
 
 def _context_span(match: re.Match, group: str, start: int) -> Span | None:
-    if match.group(group).lower() in _NOT_NAMES:
-        return None
-    second = match.group("second")
-    keep_second = second and second.strip().lower() not in _NOT_NAMES | {
-        w.lower() for w in AMBIGUOUS
-    }
-    end = match.end("second") if keep_second else match.end(group)
+    word = match.group(group)
+    if word.lower() in _NOT_NAMES or (word.isupper() and len(word) > 1):
+        return None  # "my son is", "called NHS"
+    if word.islower() and word not in _lower_first_names():
+        return None  # "my son's date of birth": only known names in lower case
+    end = match.end(group)
+    common = _NOT_NAMES | {w.lower() for w in AMBIGUOUS}
+    position = match.start("second")
+    for extra in (match.group("second") or "").split():
+        if extra.lower() in common:
+            break
+        position = text_find = match.string.index(extra, position) + len(extra)
+        end = text_find
     return Span(start, end, "NAME")
+
+
+@functools.cache
+def _lower_first_names() -> frozenset[str]:
+    return frozenset(_lower_names(sorted(first_names())))
 
 
 def _name_spans(text: str) -> list[Span]:
@@ -300,18 +345,40 @@ def _name_spans(text: str) -> list[Span]:
     return found
 
 
-def _resolve(spans: list[Span]) -> list[Span]:
-    """Drop findings that overlap a more important (or, for the same type, longer) one."""
-    ranked = sorted(spans, key=lambda s: (PRIORITY.index(s.type), -(s.end - s.start), s.start))
+def _union_names(spans: list[Span]) -> list[Span]:
+    """Overlapping name findings are one name: "Mr Mohammed" + "Mohammed Ali Rahman"."""
+    names = sorted(s for s in spans if s.type == "NAME")
+    joined: list[Span] = []
+    for span in names:
+        if joined and span.start < joined[-1].end:
+            joined[-1] = Span(joined[-1].start, max(joined[-1].end, span.end), "NAME")
+        else:
+            joined.append(span)
+    return [s for s in spans if s.type != "NAME"] + joined
+
+
+def _resolve(spans: list[Span], text: str) -> list[Span]:
+    """Keep the longest of overlapping findings (then the more specific type), and join
+    name parts split by a hyphen or a space ("Kerry-Ann", "Fatima Al-Hassan")."""
+    spans = _union_names(spans)
+    ranked = sorted(spans, key=lambda s: (-(s.end - s.start), PRIORITY.index(s.type), s.start))
     kept: list[Span] = []
     for span in ranked:
         if all(span.end <= other.start or span.start >= other.end for other in kept):
             kept.append(span)
-    return sorted(kept)
+    merged: list[Span] = []
+    for span in sorted(kept):
+        previous = merged[-1] if merged else None
+        gap = text[previous.end : span.start] if previous else None
+        if previous and previous.type == span.type == "NAME" and gap in ("-", " ", "-​"):
+            merged[-1] = Span(previous.start, span.end, "NAME")
+        else:
+            merged.append(span)
+    return merged
 
 
 def find(text: str) -> list[Span]:
-    return _resolve(_regex_spans(text) + _phone_spans(text) + _name_spans(text))
+    return _resolve(_regex_spans(text) + _phone_spans(text) + _name_spans(text), text)
 
 
 def redact(text: str, spans: list[Span]) -> str:
@@ -328,3 +395,36 @@ def redact(text: str, spans: list[Span]) -> str:
 def scan(text: str) -> dict:
     spans = find(text)
     return {"redacted": redact(text, spans), "spans": [s.as_dict() for s in spans]}
+
+
+def evaluate(items: list[dict]) -> dict:
+    """Recall per type (a labelled span counts as caught when a finding of the same type
+    covers it), and the findings that touch no labelled span (false alarms)."""
+    gold: dict[str, int] = dict.fromkeys(TYPES, 0)
+    caught: dict[str, int] = dict.fromkeys(TYPES, 0)
+    false_alarms: dict[str, int] = dict.fromkeys(TYPES, 0)
+    clean_texts = clean_left_alone = 0
+    for item in items:
+        found = find(item["text"])
+        labelled = item.get("spans", [])
+        for span in labelled:
+            gold[span["type"]] += 1
+            caught[span["type"]] += any(
+                f.type == span["type"] and f.start <= span["start"] and f.end >= span["end"]
+                for f in found
+            )
+        for finding in found:
+            if not any(finding.start < s["end"] and finding.end > s["start"] for s in labelled):
+                false_alarms[finding.type] += 1
+        if not labelled:
+            clean_texts += 1
+            clean_left_alone += not found
+    return {
+        "texts": len(items),
+        "recall": {t: round(caught[t] / gold[t], 4) if gold[t] else None for t in TYPES},
+        "labelled": gold,
+        "false_alarms": false_alarms,
+        "texts_without_personal_data_left_alone": (
+            round(clean_left_alone / clean_texts, 4) if clean_texts else None
+        ),
+    }

@@ -43,7 +43,7 @@ def story_page(*, actor, group=None, sent_endpoint: str, cancel_url: str):
             errors["form"] = "The form had expired. Check the details and send it again"
         if age_group is not None and not errors:
             try:
-                intake.submit_story(
+                submission = intake.submit_story(
                     form.to_input(age_group),
                     receipt_code=code,
                     channel=channel,
@@ -55,7 +55,7 @@ def story_page(*, actor, group=None, sent_endpoint: str, cancel_url: str):
             except ServiceError as error:
                 apply_service_errors(form, error.errors)
             else:
-                tasks.start(tasks.deliver_outbox)
+                tasks.after_story_stored(submission.id)
                 session["assisted_sent"] = {
                     "code": receipts.display(code),
                     "at": datetime.now(UTC).timestamp(),

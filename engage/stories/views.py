@@ -124,7 +124,7 @@ def _submit(form: StoryForm, age_group: AgeGroup, code: str):
         apply_service_errors(form, error.errors)
         return None
     # Committed: now email, tagging and the rest may fail without losing anything.
-    tasks.start(tasks.deliver_outbox)
+    tasks.after_story_stored(submission.id)
     session["intake"] = {
         "submission_id": submission.id,
         "code": receipts.display(code),

@@ -71,3 +71,22 @@ def test_overlapping_findings_keep_the_most_specific():
 
 def test_empty_text_has_nothing():
     assert pii.scan("") == {"redacted": "", "spans": []}
+
+
+def test_evaluation_counts_recall_per_type_and_false_alarms():
+    items = [
+        {
+            "text": "Mrs Patel on 07700 900123",
+            "spans": [
+                {"start": 0, "end": 9, "type": "NAME"},
+                {"start": 13, "end": 25, "type": "PHONE"},
+            ],
+        },
+        {"text": "email a@example.org", "spans": []},
+        {"text": "nothing here", "spans": []},
+    ]
+    figures = pii.evaluate(items)
+    assert figures["recall"]["NAME"] == 1.0 and figures["recall"]["PHONE"] == 1.0
+    assert figures["recall"]["NHS_NUMBER"] is None
+    assert figures["false_alarms"]["EMAIL"] == 1
+    assert figures["texts_without_personal_data_left_alone"] == 0.5

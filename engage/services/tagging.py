@@ -1,0 +1,134 @@
+"""Tag a stored story offline: themes with scores, proposed personal-data redactions and
+its language. Runs after the story is committed; a failure leaves the story stored,
+marks it for retry with back-off, and never reaches the resident."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import or_, select
+
+from engage.extensions import db
+from engage.models import (
+    PiiProposal,
+    Submission,
+    SubmissionTheme,
+    TaggingStatus,
+    Theme,
+    ThemeLabel,
+)
+from engage.nlp import language, pii
+from engage.nlp.themes import MODEL_DIR, ThemeTagger
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+MAX_BACKOFF = timedelta(hours=6)
+
+
+@functools.cache
+def _load_tagger(path: str) -> ThemeTagger:
+    return ThemeTagger.load(Path(path))
+
+
+def tagger() -> ThemeTagger:
+    """The theme model, loaded once per process."""
+    return _load_tagger(str(current_app.config.get("THEME_MODEL_DIR") or MODEL_DIR))
+
+
+def tag_submission(submission_id: int) -> bool:
+    """Tag one story and commit. Returns False (and schedules a retry) on failure."""
+    submission = db.session.get(Submission, submission_id)
+    if submission is None or submission.story is None:
+        return True  # withdrawn or gone: nothing to do
+    try:
+        _apply_tags(submission)
+        db.session.commit()
+    except Exception as error:  # any failure: keep the story, try again later
+        db.session.rollback()
+        _record_failure(submission_id, error)
+        return False
+    log.info("submission_tagged", extra={"submission_id": submission_id})
+    return True
+
+
+def _apply_tags(submission: Submission) -> None:
+    text = submission.story
+    result = tagger().tag([text])[0]
+    themes = {t.slug: t for t in db.session.scalars(select(Theme))}
+    submission.theme_scores = [
+        SubmissionTheme(theme=themes[slug], score=score, suggested=slug in result.themes)
+        for slug, score in result.scores.items()
+        if slug in themes
+    ]
+    submission.pii_proposals = [
+        PiiProposal(start=span.start, end=span.end, type=span.type) for span in pii.find(text)
+    ]
+    detected = language.detect(text)
+    submission.language = detected.code
+    submission.language_flagged = not detected.is_english
+    submission.tagging_status = TaggingStatus.DONE
+    submission.tagged_at = datetime.now(UTC)
+    submission.tagging_next_attempt_at = None
+
+
+def _record_failure(submission_id: int, error: Exception) -> None:
+    submission = db.session.get(Submission, submission_id)
+    submission.tagging_attempts += 1
+    submission.tagging_status = TaggingStatus.FAILED
+    delay = min(timedelta(minutes=2**submission.tagging_attempts), MAX_BACKOFF)
+    submission.tagging_next_attempt_at = datetime.now(UTC) + delay
+    db.session.commit()
+    log.warning(
+        "tagging_failed",
+        extra={
+            "submission_id": submission_id,
+            "attempts": submission.tagging_attempts,
+            "error_type": type(error).__name__,
+        },
+    )
+
+
+def retry_due(*, now: datetime | None = None, limit: int = 200) -> tuple[int, int]:
+    """Tag stories still waiting or due another try. Returns (tagged, failed)."""
+    now = now or datetime.now(UTC)
+    due = db.session.scalars(
+        select(Submission.id)
+        .where(
+            Submission.tagging_status.in_([TaggingStatus.PENDING, TaggingStatus.FAILED]),
+            Submission.story.is_not(None),
+            Submission.tagging_attempts < MAX_ATTEMPTS,
+            or_(
+                Submission.tagging_next_attempt_at.is_(None),
+                Submission.tagging_next_attempt_at <= now,
+            ),
+        )
+        .order_by(Submission.id)
+        .limit(limit)
+    ).all()
+    results = [tag_submission(submission_id) for submission_id in due]
+    return results.count(True), results.count(False)
+
+
+def corrections_for_training() -> list[dict]:
+    """Officers' labels as training items, on the redacted text of approved stories.
+
+    Only stories still held are used; a withdrawn story's label goes with it."""
+    rows = db.session.execute(
+        select(Submission, ThemeLabel).join(ThemeLabel).where(Submission.story.is_not(None))
+    ).all()
+    items = []
+    for submission, label in rows:
+        spans = [
+            pii.Span(p.start, p.end, p.type)
+            for p in submission.pii_proposals
+            if p.status.value in ("proposed", "accepted", "added")
+        ]
+        items.append(
+            {"text": pii.redact(submission.story, spans), "themes": sorted(label.themes.split())}
+        )
+    return items
