@@ -82,7 +82,22 @@ def test_the_shipped_model_loads_and_scores_every_theme():
     result = tagger.tag(["The bus driver shut the doors when he saw my headscarf"])[0]
     assert set(result.scores) == set(themes.THEMES)
     assert all(0.0 <= s <= 1.0 for s in result.scores.values())
-    assert result.themes == [t for t in themes.THEMES if result.scores[t] >= 0.5]
+    assert result.themes == tagger.rule.apply(result.scores)
+    assert "transport" in result.themes
+
+
+def test_the_gate_leaves_low_scoring_texts_untagged():
+    rule = themes.Thresholds({t: 0.3 for t in themes.THEMES}, min_top_score=0.6)
+    low = dict.fromkeys(themes.THEMES, 0.2) | {"housing": 0.55}
+    high = dict.fromkeys(themes.THEMES, 0.2) | {"housing": 0.65, "transport": 0.4}
+    assert rule.apply(low) == []
+    assert rule.apply(high) == ["transport", "housing"]
+
+
+def test_thresholds_in_the_first_file_format_still_load():
+    rule = themes.Thresholds.from_dict({"housing": 0.42})
+    assert rule.themes["housing"] == 0.42 and rule.min_top_score == 0.0
+    assert themes.Thresholds.from_dict(rule.as_dict()) == rule
 
 
 @pytest.fixture
