@@ -133,6 +133,31 @@ def validate_story(data: StoryInput) -> dict[str, object]:
     return errors
 
 
+def _set_consent(
+    submission: Submission,
+    purpose: Purpose,
+    granted: bool,
+    *,
+    notice: PrivacyNotice,
+    channel: Channel,
+    language: str,
+    recorded_by: User | None = None,
+) -> None:
+    """Change one consent choice and append its event: the only place either happens."""
+    setattr(submission, f"consent_{purpose.value}", granted)
+    db.session.add(
+        ConsentEvent(
+            submission=submission,
+            purpose=purpose,
+            granted=granted,
+            notice=notice,
+            channel=channel,
+            language=language,
+            recorded_by_id=recorded_by.id if recorded_by else None,
+        )
+    )
+
+
 def _record_consents(
     submission: Submission,
     choices: dict[Purpose, bool],
@@ -143,18 +168,14 @@ def _record_consents(
     recorded_by: User | None,
 ) -> None:
     for purpose in Purpose:
-        granted = bool(choices.get(purpose, False))
-        setattr(submission, f"consent_{purpose.value}", granted)
-        db.session.add(
-            ConsentEvent(
-                submission=submission,
-                purpose=purpose,
-                granted=granted,
-                notice=notice,
-                channel=channel,
-                language=language,
-                recorded_by_id=recorded_by.id if recorded_by else None,
-            )
+        _set_consent(
+            submission,
+            purpose,
+            bool(choices.get(purpose, False)),
+            notice=notice,
+            channel=channel,
+            language=language,
+            recorded_by=recorded_by,
         )
 
 
@@ -307,16 +328,8 @@ def change_consent(
     notice = notices.current()
     changed = {p: v for p, v in choices.items() if getattr(submission, f"consent_{p.value}") != v}
     for purpose, granted in changed.items():
-        setattr(submission, f"consent_{purpose.value}", granted)
-        db.session.add(
-            ConsentEvent(
-                submission=submission,
-                purpose=purpose,
-                granted=granted,
-                notice=notice,
-                channel=channel,
-                language=language,
-            )
+        _set_consent(
+            submission, purpose, granted, notice=notice, channel=channel, language=language
         )
     if Purpose.CONTACT in changed and not choices[Purpose.CONTACT]:
         outbox.erase_for(submission.receipt_hash)
@@ -345,16 +358,8 @@ def withdraw(submission_id: int, *, keep_count: bool, channel: Channel, language
     notice = notices.current()
     for purpose in Purpose:
         if getattr(submission, f"consent_{purpose.value}"):
-            setattr(submission, f"consent_{purpose.value}", False)
-            db.session.add(
-                ConsentEvent(
-                    submission=submission,
-                    purpose=purpose,
-                    granted=False,
-                    notice=notice,
-                    channel=channel,
-                    language=language,
-                )
+            _set_consent(
+                submission, purpose, False, notice=notice, channel=channel, language=language
             )
     outbox.erase_for(submission.receipt_hash)
     submission.status = SubmissionStatus.WITHDRAWN

@@ -130,23 +130,9 @@ def change_choices():
 @public
 def your_equality_answers():
     """After newly agreeing to equality questions, answer them (all optional)."""
-    from engage.stories.forms import EqualityForm
+    from engage.stories.views import equality_step
 
-    submission = _require_story()
-    if submission is None or not intake.needs_equality_answers(submission):
-        return redirect(url_for("stories.your_story"))
-    form = EqualityForm()
-    form.set_ethnic_groups(intake.ethnic_groups())
-    if request.method == "POST" and request.form.get("skip"):
-        return redirect(url_for("stories.your_story"))
-    if form.validate_on_submit():
-        try:
-            intake.record_equality_answers(submission.id, form.answers())
-        except ServiceError as error:
-            apply_service_errors(form, error.errors)
-        else:
-            return redirect(url_for("stories.your_story"))
-    return render_template("stories/about_you.html", form=form, title=_("About you"))
+    return equality_step(_require_story(), url_for("stories.your_story"))
 
 
 @bp.get("/your-story/download")

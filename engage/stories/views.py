@@ -146,25 +146,31 @@ def _just_submitted():
     return details
 
 
-@bp.route("/tell/about-you", methods=["GET", "POST"])
-@public
-def about_you():
-    details = _just_submitted()
-    submission = intake.get(details["submission_id"]) if details else None
+def equality_step(submission, next_url: str):
+    """The optional equality questions for a story, then on to `next_url` (also when
+    skipped, or when there is nothing to ask)."""
     if submission is None or not intake.needs_equality_answers(submission):
-        return redirect(url_for("stories.done"))
+        return redirect(next_url)
     form = EqualityForm()
     form.set_ethnic_groups(intake.ethnic_groups())
     if request.method == "POST" and request.form.get("skip"):
-        return redirect(url_for("stories.done"))
+        return redirect(next_url)
     if form.validate_on_submit():
         try:
             intake.record_equality_answers(submission.id, form.answers())
         except ServiceError as error:
             apply_service_errors(form, error.errors)
         else:
-            return redirect(url_for("stories.done"))
+            return redirect(next_url)
     return render_template("stories/about_you.html", form=form, title=_("About you"))
+
+
+@bp.route("/tell/about-you", methods=["GET", "POST"])
+@public
+def about_you():
+    details = _just_submitted()
+    submission = intake.get(details["submission_id"]) if details else None
+    return equality_step(submission, url_for("stories.done"))
 
 
 @bp.get("/tell/done")
