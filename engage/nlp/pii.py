@@ -246,7 +246,7 @@ TITLE_NAME = re.compile(
 )
 # Context patterns label only the name: "my name is Amina", "my son tyler".
 CONTEXT = re.compile(
-    r"\b(?i:my\s+name\s+is|my\s+name's|i\s+am\s+called|i'm\s+called|call\s+me|named|"
+    r"\b(?i:my\s+name\s+is|my\s+name's|name\s*[:\-]|i\s+am\s+called|i'm\s+called|call\s+me|named|"
     r"called|my\s+(?:" + "|".join(RELATIONS) + r")(?:'s)?(?:\s+name)?(?:\s+(?:is|was))?)\s+"
     rf"(?P<name>{_WORD})(?P<second>(?:\s+{_CAPITALISED}){{0,2}})"
 )
@@ -331,6 +331,14 @@ def _lower_first_names() -> frozenset[str]:
     return frozenset(_lower_names(sorted(first_names())))
 
 
+# "I'm Ewa", "this is Kwame", "regards, Tunde": a capitalised word right after these
+# is very likely a name; everyday and identity words ("I'm British") are excluded.
+INTRODUCTION = re.compile(
+    r"\b(?i:i'm|i\s+am|this\s+is|regards,?|thanks,?|signed,?)\s+"
+    rf"(?P<name>{_CAPITALISED})(?P<second>(?:\s+{_CAPITALISED}){{0,2}})"
+)
+
+
 def _name_spans(text: str) -> list[Span]:
     doc = name_pipeline()(text)
     found = [Span(e.start_char, e.end_char, "NAME") for e in doc.ents]
@@ -339,6 +347,13 @@ def _name_spans(text: str) -> list[Span]:
         if span is not None:
             found.append(span)
     for match in CONTEXT.finditer(text):
+        span = _context_span(match, "name", match.start("name"))
+        if span is not None:
+            found.append(span)
+    for match in INTRODUCTION.finditer(text):
+        word = match.group("name")
+        if word in AMBIGUOUS or word.lower() in _NOT_NAMES or word.isupper():
+            continue
         span = _context_span(match, "name", match.start("name"))
         if span is not None:
             found.append(span)

@@ -90,3 +90,20 @@ def test_evaluation_counts_recall_per_type_and_false_alarms():
     assert figures["recall"]["NHS_NUMBER"] is None
     assert figures["false_alarms"]["EMAIL"] == 1
     assert figures["texts_without_personal_data_left_alone"] == 0.5
+
+
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        ("Hi, I'm Ewa and I need help", "Ewa"),
+        ("Name: Kwabena Mensah, flat 2", "Kwabena Mensah"),
+        ("Kind regards, Tunde", "Tunde"),
+    ],
+)
+def test_introductions_and_labels_reveal_names(text, name):
+    assert (name, "NAME") in types_in(text)
+
+
+@pytest.mark.parametrize("text", ["I'm British and I'm Muslim", "I am from Jamaica", "I'm Black"])
+def test_identity_words_after_i_am_are_not_names(text):
+    assert pii.find(text) == []
