@@ -48,9 +48,12 @@ class Detection:
 
 @functools.cache
 def _detector():
+    # Low-accuracy mode uses trigram models only: 0.1 s and ~70 MB to load instead of 2 s
+    # and ~320 MB, at some cost on very short texts, which are flagged for a person anyway.
     return (
         LanguageDetectorBuilder.from_languages(*LANGUAGES)
         .with_minimum_relative_distance(0.1)
+        .with_low_accuracy_mode()
         .build()
     )
 
