@@ -200,7 +200,7 @@ def evaluate_themes(source, as_json: bool, model_dir) -> None:
 )
 @click.option("--output", type=click.Path(), help="Where to write the model.")
 @click.option("--seed", default=0, show_default=True)
-@click.option("--epochs", default=20, show_default=True)
+@click.option("--epochs", default=12, show_default=True)
 @click.option(
     "--with-corrections",
     is_flag=True,

@@ -157,3 +157,24 @@ def test_pii_scan_follows_the_contract(runner):
             {"start": 11, "end": 23, "type": "PHONE"},
         ],
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thank you for listening to us",
+        "hello",
+        "How do I volunteer for the Taskforce?",
+        "The form is too long and I lost what I typed",
+        "test",
+    ],
+)
+def test_the_shipped_model_leaves_texts_with_no_theme_untagged(text):
+    assert themes.ThemeTagger.load().tag([text])[0].themes == []
+
+
+def test_the_shipped_model_carries_its_version_and_figures():
+    meta = json.loads((themes.MODEL_DIR / "meta.json").read_text())
+    assert meta["name"] == "engage_themes" and meta["version"] == themes.MODEL_VERSION
+    assert meta["trained_on"] >= 5000
+    assert set(meta["evaluation"]["per_theme"]) == set(themes.THEMES)
