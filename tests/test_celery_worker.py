@@ -22,16 +22,25 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+def _drop_connections(celery_app) -> None:
+    """Forget pooled broker connections, so a changed broker_url takes effect (earlier
+    tests ran tasks inline against the in-memory broker)."""
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def real_worker(app):
     celery_app = app.extensions["celery"]
     saved = {k: celery_app.conf[k] for k in ("broker_url", "task_always_eager")}
     celery_app.conf.update(broker_url=REDIS_URL, task_always_eager=False)
+    _drop_connections(celery_app)
     try:
         with start_worker(celery_app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
             yield celery_app
     finally:
         celery_app.conf.update(saved)
+        _drop_connections(celery_app)
 
 
 def _stored_story(app) -> int:

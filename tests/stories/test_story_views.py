@@ -322,7 +322,9 @@ def test_a_full_postcode_is_stored_only_as_its_district(app, client):
     with app.app_context():
         for table in db.metadata.sorted_tables:
             for row in db.session.execute(table.select()):
-                assert not any("1AA" in str(v).upper().replace(" ", "") for v in row), table
+                # Hex digests (receipt hashes) can contain "1aa" by chance: skip them.
+                values = [str(v) for v in row if not re.fullmatch(r"[0-9a-f]{64}", str(v))]
+                assert not any("1AA" in v.upper().replace(" ", "") for v in values), table
 
 
 def test_contact_details_are_not_stored_without_consent_to_contact(app, client):
