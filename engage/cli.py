@@ -63,6 +63,47 @@ def create_user(email: str, display_name: str, role: str, password_stdin: bool) 
     click.echo(f"Created account {user.id} ({user.role.label}).")
 
 
+def _user_by_email(email: str):
+    from sqlalchemy import select
+
+    from engage.extensions import db
+    from engage.models import User
+
+    user = db.session.scalar(select(User).where(User.email == accounts.normalise_email(email)))
+    if user is None:
+        click.echo(f"No account has the email address {email}.", err=True)
+        raise SystemExit(1)
+    return user
+
+
+@users.command("reset-two-factor")
+@click.argument("email")
+@with_appcontext
+def reset_two_factor(email: str) -> None:
+    """For someone who lost their authenticator and recovery codes: they set up a new one
+    at their next sign-in. Check who is asking before you do this."""
+    from engage.services import two_factor
+
+    user = _user_by_email(email)
+    two_factor.reset(user.id)
+    click.echo(f"Two-step sign-in reset for account {user.id}; they set it up again at sign-in.")
+
+
+@users.command("unlock")
+@click.argument("email")
+@with_appcontext
+def unlock_user(email: str) -> None:
+    """Lift a lock from too many wrong attempts before it runs out by itself."""
+    from engage.extensions import db
+    from engage.services import audit, two_factor
+
+    user = _user_by_email(email)
+    two_factor.clear_failures(user)
+    audit.record("account.unlocked", object_type="user", object_id=user.id)
+    db.session.commit()
+    click.echo(f"Account {user.id} unlocked.")
+
+
 @main.group(name="demo")
 def demo_group() -> None:
     """Demonstration data for trying the site locally."""

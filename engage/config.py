@@ -90,6 +90,20 @@ class BaseConfig:
     SIGN_IN_RATE_LIMIT = "10 per 15 minutes"
     SIGN_IN_ACCOUNT_RATE_LIMIT = "5 per 15 minutes"
 
+    # Staff two-factor authentication and lockout (ASVS 2.2.1, 4.3.1).
+    TWO_FACTOR_ISSUER = "Engage"
+    # Password and code must be done within this time of each other.
+    TWO_FACTOR_STEP_MINUTES = 10
+    LOCKOUT_THRESHOLD = 5
+    LOCKOUT_MINUTES = 15
+    TWO_FACTOR_RATE_LIMIT = "10 per 15 minutes"
+
+    # Moderation: how long a claim on a story lasts without activity.
+    MODERATION_CLAIM_MINUTES = 30
+    MODERATION_PAGE_SIZE = 25
+    # The designated safeguarding lead, told at once when a story is flagged.
+    SAFEGUARDING_LEAD_EMAIL = "safeguarding@engage.example"
+
     # Argon2id parameters (argon2-cffi's RFC 9106 low-memory profile by default).
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536
@@ -158,6 +172,9 @@ class BaseConfig:
         self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
         self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
         self.CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", self.CELERY_BROKER_URL)
+        self.SAFEGUARDING_LEAD_EMAIL = os.environ.get(
+            "SAFEGUARDING_LEAD_EMAIL", self.SAFEGUARDING_LEAD_EMAIL
+        )
         self.LAWFUL_BASIS = {
             purpose: os.environ.get(f"LAWFUL_BASIS_{purpose.upper()}", basis)
             for purpose, basis in type(self).LAWFUL_BASIS.items()

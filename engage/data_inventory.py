@@ -79,9 +79,13 @@ INVENTORY: dict[str, TableEntry] = {
                 "created_at",
                 "last_signed_in_at",
                 "password_changed_at",
+                "totp_confirmed_at",
+                "totp_last_step",
+                "failed_sign_ins",
+                "locked_until",
             ],
             "personal": ["email", "display_name"],
-            "security": ["password_hash", "session_nonce"],
+            "security": ["password_hash", "session_nonce", "totp_secret"],
         },
     ),
     "people": TableEntry(
@@ -140,10 +144,26 @@ INVENTORY: dict[str, TableEntry] = {
                 "tagged_at",
                 "language",
                 "language_flagged",
+                "version",
+                "claimed_by_id",
+                "claimed_until",
+                "redaction_confirmed_at",
+                "themes_confirmed_at",
+                "decided_by_id",
+                "decided_at",
+                "duplicate_of_id",
+                "safeguarding",
             ],
             "security": ["receipt_hash"],
-            # Free text about racism, health or policing: treated as special category.
-            "special": ["story", "what_to_change"],
+            # Free text about racism, health or policing: treated as special category. The
+            # redacted story and the officer's words can still reveal ethnicity or health.
+            "special": [
+                "story",
+                "what_to_change",
+                "redacted_story",
+                "officer_summary",
+                "decision_reason",
+            ],
         },
     ),
     "submission_contacts": TableEntry(
@@ -259,6 +279,50 @@ INVENTORY: dict[str, TableEntry] = {
             ],
             "personal": ["to_address", "subject", "body"],
             "security": ["receipt_hash"],
+        },
+    ),
+    "recovery_codes": TableEntry(
+        "single-use codes for staff who lose their authenticator",
+        "until used or replaced; deleted with the account",
+        {
+            "operational": ["id", "user_id", "created_at", "used_at"],
+            "security": ["code_hash"],
+        },
+    ),
+    "audit_events": TableEntry(
+        "who viewed or changed what (accountability, ASVS 7.1, 8.3.5)",
+        "6 years, then deleted; never edited",
+        {
+            "operational": [
+                "id",
+                "at",
+                "actor_id",
+                "actor_role",
+                "action",
+                "object_type",
+                "object_id",
+                "detail",
+                "request_id",
+            ],
+            # A staff member's network address: personal data about staff, not residents.
+            "personal": ["ip_address"],
+        },
+    ),
+    "safeguarding_flags": TableEntry(
+        "safeguarding concerns and what was done (vital interests, public task)",
+        "as the story; the record of action is kept by the safeguarding lead's process",
+        {
+            "operational": [
+                "id",
+                "submission_id",
+                "category",
+                "raised_by_id",
+                "raised_at",
+                "closed_by_id",
+                "closed_at",
+                "lead_email",
+            ],
+            "special": ["concern", "action_taken"],
         },
     ),
 }

@@ -49,13 +49,13 @@ def set_security_headers(response):
     return response
 
 
-def _now_ts() -> float:
+def now_ts() -> float:
     return datetime.now(UTC).timestamp()
 
 
 def start_session_clock() -> None:
     """Called at sign-in: both the idle and the absolute limit count from now."""
-    now = _now_ts()
+    now = now_ts()
     session["signed_in_at"] = now
     session["seen_at"] = now
     session.permanent = True
@@ -65,7 +65,7 @@ def enforce_session_limits():
     """End a signed-in session after 30 minutes idle or 12 hours in all."""
     if request.endpoint == "static" or not current_user.is_authenticated:
         return None
-    now = _now_ts()
+    now = now_ts()
     idle = current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
     absolute = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
     signed_in_at = session.get("signed_in_at", 0)

@@ -19,7 +19,7 @@ from engage.config import TestConfig
 from engage.extensions import db, limiter
 from engage.models import Role
 from tests import factories
-from tests.helpers import submit_form
+from tests.helpers import sign_in as sign_in_through_forms
 
 
 def _drop_everything() -> None:
@@ -118,8 +118,9 @@ def login_as(app: Flask, client: FlaskClient):
         with app.app_context():
             user = factories.user(role=role, email=email)
             user_id = user.id
-        response = submit_form(client, "/sign-in", {"email": email, "password": factories.PASSWORD})
+        response = sign_in_through_forms(client, email)
         assert response.status_code == 302, "sign-in failed in the test helper"
+        assert not response.headers["Location"].startswith("/sign-in"), "sign-in not completed"
         return user_id
 
     return sign_in

@@ -9,20 +9,35 @@ from sqlalchemy import select
 
 from engage.extensions import db
 from engage.models import Body, LocalAuthority, MembershipRole, Person, Role, User
+from engage.models.base import utcnow
 from engage.services import accounts, memberships
 
 PASSWORD = "correct horse battery"
+# Every staff account made by the factories has this authenticator secret.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _counter = itertools.count(1)
 
 
-def user(*, role: Role = Role.ADMIN, email: str | None = None, password: str = PASSWORD) -> User:
+def user(
+    *,
+    role: Role = Role.ADMIN,
+    email: str | None = None,
+    password: str = PASSWORD,
+    two_factor: bool | None = None,
+) -> User:
+    """An account; staff accounts have two-step sign-in set up unless two_factor=False."""
     n = next(_counter)
-    return accounts.create_user(
+    made = accounts.create_user(
         email=email or f"user{n}@test.example",
         display_name=f"Test User {n}",
         password=password,
         role=role,
     )
+    if two_factor if two_factor is not None else made.needs_two_factor:
+        made.totp_secret = TOTP_SECRET
+        made.totp_confirmed_at = utcnow()
+        db.session.commit()
+    return made
 
 
 def body(slug: str = "taskforce") -> Body:

@@ -4,12 +4,15 @@ import pytest
 
 from engage.models import Role
 from engage.permissions import FRAMEWORK_ENDPOINTS, SECRETARIAT_ROLES
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, submit_form
 
 PUBLIC_ENDPOINTS = {
     "public.index",
     "public.accessibility",
     "auth.sign_in",
+    # The second sign-in step: only works for someone who has just given a password.
+    "auth.two_factor",
+    "auth.set_up_two_factor",
     # Residents tell their story and come back with their code: no account.
     "stories.start",
     "stories.age",
@@ -45,6 +48,7 @@ STAFF_MATRIX = {
     "admin.edit_membership": ("/admin/memberships/{membership_id}/edit", SECRETARIAT_ONLY),
     "admin.end_membership": ("/admin/memberships/{membership_id}/end", SECRETARIAT_ONLY),
     "auth.sign_out": ("/sign-out", ANY_ACCOUNT),
+    "auth.account_security": ("/account/security", ANY_ACCOUNT),
     "officer.group_list": ("/officer/groups", OFFICERS),
     "officer.group_detail": ("/officer/groups/{group_id}", OFFICERS),
     "officer.verify_group": ("/officer/groups/{group_id}/verify", OFFICERS),
@@ -125,6 +129,28 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, ids, endpoint):
         assert client.post(url).status_code == 400
         token = csrf_token(client, "/sign-in")
         response = client.post(url, data={"csrf_token": token})
+    else:
+        response = client.get(url)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in")
+
+
+@pytest.mark.parametrize("endpoint", sorted(STAFF_MATRIX))
+def test_staff_with_only_a_password_are_sent_to_sign_in(app, client, ids, endpoint):
+    """ASVS 4.3.1: the password alone reaches no staff page; the code step must be done."""
+    from tests import factories
+
+    with app.app_context():
+        factories.user(role=Role.ADMIN, email="half-signed-in@test.example")
+    response = submit_form(
+        client,
+        "/sign-in",
+        {"email": "half-signed-in@test.example", "password": factories.PASSWORD},
+    )
+    assert response.headers["Location"] == "/sign-in/code"
+    url = STAFF_MATRIX[endpoint][0].format(**ids)
+    if endpoint in POST_ONLY:
+        response = client.post(url, data={"csrf_token": csrf_token(client, "/sign-in/code")})
     else:
         response = client.get(url)
     assert response.status_code == 302

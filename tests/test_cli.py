@@ -81,3 +81,37 @@ def test_outbox_deliver_sends_what_is_due(app):
     assert result.exit_code == 0, result.output
     assert "Sent 1 message(s); 0 failed" in result.output
     assert [m["To"] for m in sender.sent] == ["a@example.org"]
+
+
+def test_users_reset_two_factor_clears_the_authenticator(app):
+    from tests import factories
+
+    with app.app_context():
+        user_id = factories.user(role=Role.SECRETARIAT, email="lost-phone@test.example").id
+    result = app.test_cli_runner().invoke(
+        main, ["users", "reset-two-factor", "lost-phone@test.example"]
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert not db.session.get(User, user_id).two_factor_enrolled
+    missing = app.test_cli_runner().invoke(
+        main, ["users", "reset-two-factor", "nobody@test.example"]
+    )
+    assert missing.exit_code == 1
+
+
+def test_users_unlock_lifts_a_lock(app):
+    from engage.models.base import utcnow
+    from tests import factories
+
+    with app.app_context():
+        user = factories.user(role=Role.ADMIN, email="locked@test.example")
+        user.locked_until = utcnow()
+        user.failed_sign_ins = 3
+        db.session.commit()
+        user_id = user.id
+    result = app.test_cli_runner().invoke(main, ["users", "unlock", "locked@test.example"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        assert user.locked_until is None and user.failed_sign_ins == 0

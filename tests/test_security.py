@@ -7,7 +7,7 @@ from engage.models import Role
 from engage.permissions import public
 from engage.security import CONTENT_SECURITY_POLICY
 from tests import factories
-from tests.helpers import csrf_token, heading, page, submit_form
+from tests.helpers import csrf_token, heading, page, sign_in, submit_form
 
 EXPECTED_HEADERS = {
     "Content-Security-Policy": (
@@ -58,9 +58,7 @@ def test_hsts_in_production_mode(app, client):
 def test_session_cookie_is_httponly_and_samesite(app, client):
     with app.app_context():
         factories.user(role=Role.ADMIN, email="cookie@test.example")
-    response = submit_form(
-        client, "/sign-in", {"email": "cookie@test.example", "password": factories.PASSWORD}
-    )
+    response = sign_in(client, "cookie@test.example")
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if "engage_session" in c)
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
@@ -75,11 +73,7 @@ def test_production_cookie_is_secure_with_host_prefix(monkeypatch, database_url,
     with production.app_context():
         factories.user(role=Role.ADMIN, email="prod-cookie@test.example")
     client = production.test_client()
-    response = submit_form(
-        client,
-        "/sign-in",
-        {"email": "prod-cookie@test.example", "password": factories.PASSWORD},
-    )
+    response = sign_in(client, "prod-cookie@test.example")
     assert response.status_code == 302
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if "engage_session" in c)
     assert cookie.startswith("__Host-engage_session=")

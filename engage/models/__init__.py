@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 
+from engage.models.audit import AuditEvent
 from engage.models.base import Base
 from engage.models.bodies import Body, BodyKind, Membership, MembershipRole, Person
 from engage.models.groups import (
@@ -9,6 +10,7 @@ from engage.models.groups import (
     GroupStatus,
     GroupType,
 )
+from engage.models.moderation import SafeguardingCategory, SafeguardingFlag
 from engage.models.outbox import OutboxMessage
 from engage.models.reference import (
     EthnicGroup,
@@ -35,9 +37,13 @@ from engage.models.tagging import (
     TaggingStatus,
     ThemeLabel,
 )
-from engage.models.users import Role, User
+from engage.models.users import RecoveryCode, Role, User
 
 __all__ = [
+    "AuditEvent",
+    "RecoveryCode",
+    "SafeguardingCategory",
+    "SafeguardingFlag",
     "AgeGroup",
     "Base",
     "Channel",

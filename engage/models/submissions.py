@@ -24,6 +24,7 @@ from engage.models.base import Base, utcnow
 from engage.models.reference import EthnicGroup, LocalAuthority
 from engage.models.tagging import PiiProposal, SubmissionTheme, TaggingStatus
 from engage.models.types import UTCDateTime, enum_column
+from engage.models.users import User
 
 STORY_MAX_LENGTH = 10_000
 CHANGE_MAX_LENGTH = 2_000
@@ -73,7 +74,8 @@ class Submission(Base):
         CheckConstraint(
             "status = 'withdrawn' OR story IS NOT NULL", name="story_present_unless_withdrawn"
         ),
-        Index("ix_submissions_status_created", "status", "created_at"),
+        Index("ix_submissions_status_created", "status", "created_at", "id"),
+        Index("ix_submissions_created_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -117,6 +119,25 @@ class Submission(Base):
     # ISO 639-1 code, or "und"; anything not clearly English is flagged for a person.
     language: Mapped[str | None] = mapped_column(String(8))
     language_flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Moderation. `version` goes up with every officer action, so two officers acting on
+    # what they each read can't overwrite each other (the second is told).
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The story with the confirmed personal data replaced by placeholders: the only text
+    # that may ever leave moderation (and only with consent to quote).
+    redacted_story: Mapped[str | None] = mapped_column(Text)
+    redaction_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    themes_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    officer_summary: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id", ondelete="SET NULL")
+    )
+    # Any open safeguarding concern: puts the story in the urgent view.
+    safeguarding: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
 
     local_authority: Mapped[LocalAuthority | None] = relationship()
     contact: Mapped[SubmissionContact | None] = relationship(
@@ -134,6 +155,8 @@ class Submission(Base):
     pii_proposals: Mapped[list[PiiProposal]] = relationship(
         cascade="all, delete-orphan", order_by="PiiProposal.start"
     )
+    claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 
     def consents(self) -> dict[Purpose, bool]:
         return {purpose: getattr(self, f"consent_{purpose.value}") for purpose in Purpose}

@@ -5,7 +5,16 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.models.base import Base, utcnow
@@ -30,7 +39,11 @@ class SubmissionTheme(Base):
     """A theme score from the model for one story (every theme is scored)."""
 
     __tablename__ = "submission_themes"
-    __table_args__ = (UniqueConstraint("submission_id", "theme_id"),)
+    __table_args__ = (
+        UniqueConstraint("submission_id", "theme_id"),
+        # The moderation queue's theme filter.
+        Index("ix_submission_themes_theme_suggested", "theme_id", "suggested", "submission_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     submission_id: Mapped[int] = mapped_column(

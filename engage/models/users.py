@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engage.models.base import Base, utcnow
@@ -37,6 +37,12 @@ ROLE_LABELS = {
 }
 
 
+# Staff see residents' stories: they sign in with a password and a code (ASVS 4.3.1).
+TWO_FACTOR_ROLES = frozenset(
+    {Role.ENGAGEMENT_OFFICER, Role.WORKING_GROUP_MEMBER, Role.SECRETARIAT, Role.ADMIN}
+)
+
+
 def new_session_nonce() -> str:
     return secrets.token_urlsafe(24)
 
@@ -57,6 +63,15 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Two-factor authentication (TOTP, RFC 6238). The secret is set when enrolment starts
+    # and only counts once a code from it has been checked (totp_confirmed_at).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The last 30-second time step accepted: a code can't be used twice (ASVS 2.8.4).
+    totp_last_step: Mapped[int] = mapped_column(Integer, default=0)
+    # Consecutive failed sign-in steps (password or code); too many locks the account.
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def is_active(self) -> bool:  # used by Flask-Login
@@ -68,5 +83,26 @@ class User(UserMixin, Base):
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
 
+    @property
+    def needs_two_factor(self) -> bool:
+        return self.role in TWO_FACTOR_ROLES
+
+    @property
+    def two_factor_enrolled(self) -> bool:
+        return self.totp_secret is not None and self.totp_confirmed_at is not None
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role.value}>"
+
+
+class RecoveryCode(Base):
+    """A single-use code for when the authenticator is lost. Only a SHA-256 is kept:
+    the codes are random (50 bits), so a fast hash is enough."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -58,19 +58,39 @@ def create_user(*, email: str, display_name: str, password: str, role: Role) -> 
 @transactional
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None. Same cost either way."""
+    from engage.services import two_factor
+
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     ok = passwords.verify_password(user.password_hash if user else None, password)
+    if user is not None and two_factor.is_locked(user):
+        # The same answer as a wrong password: a lock doesn't confirm the account exists.
+        log.info("sign_in_failed", extra={"user_id": user.id, "reason": "locked"})
+        return None
     if user is None or not ok or not user.active:
         log.info(
             "sign_in_failed",
             extra={"user_id": user.id if user else None, "reason": "bad_credentials"},
         )
+        if user is not None and user.active:
+            two_factor.register_failure(user)
         return None
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
+    if user.needs_two_factor:
+        log.info("sign_in_password_accepted", extra={"user_id": user.id})
+    else:
+        two_factor.clear_failures(user)
+        user.last_signed_in_at = utcnow()
+        log.info("sign_in_succeeded", extra={"user_id": user.id})
+    return user
+
+
+@transactional
+def complete_sign_in(user_id: int) -> None:
+    """Both steps of a staff sign-in done: record it."""
+    user = db.session.get(User, user_id)
     user.last_signed_in_at = utcnow()
     log.info("sign_in_succeeded", extra={"user_id": user.id})
-    return user
 
 
 @transactional

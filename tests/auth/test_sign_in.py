@@ -7,7 +7,7 @@ from freezegun import freeze_time
 
 from engage.models import Role
 from tests import factories
-from tests.helpers import error_summary, field_error, heading, page, submit_form
+from tests.helpers import error_summary, field_error, heading, page, submit_form, totp_code
 
 EMAIL = "officer@test.example"
 
@@ -19,7 +19,14 @@ def officer(app):
 
 
 def sign_in(client, email=EMAIL, password=factories.PASSWORD, url="/sign-in"):
-    return submit_form(client, url, {"email": email, "password": password}, form_url="/sign-in")
+    """Both steps: the password (to `url`), then the authenticator code if asked for."""
+    response = submit_form(client, url, {"email": email, "password": password}, form_url="/sign-in")
+    if response.status_code == 302 and response.headers["Location"] == "/sign-in/code":
+        for ahead in (0, 1):
+            response = submit_form(client, "/sign-in/code", {"code": totp_code(ahead)})
+            if response.status_code == 302:
+                break
+    return response
 
 
 def test_sign_in_page_has_labelled_fields(client):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import axe_playwright_python
@@ -103,3 +104,42 @@ def assert_fits_320px(page) -> None:
         assert width <= 320, f"{page.url} is {width}px wide at a 320px viewport"
     finally:
         page.set_viewport_size(original)
+
+
+# Authenticator secrets of accounts set up during a browser test, by email.
+_SECRETS: dict[str, str] = {}
+
+
+def sign_in(page, live_server: str, email: str, password: str, *, check=None) -> None:
+    """Sign in through the real pages: password, then setting up or entering a code,
+    reading the secret off the set-up page as someone's authenticator app would."""
+    import pyotp
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server}/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    if page.url.endswith("/sign-in/set-up"):
+        if check:
+            check(page)
+        secret = page.locator("#secret-key").inner_text().replace(" ", "")
+        _SECRETS[email] = secret
+        page.get_by_label("Code").fill(pyotp.TOTP(secret).now())
+        page.get_by_role("button", name="Check the code and continue").click()
+        expect(page.get_by_role("heading", name="Save your recovery codes")).to_be_visible()
+        if check:
+            check(page)
+        page.get_by_role("link", name="I have saved my recovery codes").click()
+        return
+    if page.url.endswith("/sign-in/code"):
+        if check:
+            check(page)
+        totp = pyotp.TOTP(_SECRETS[email])
+        for ahead in (0, 1):
+            page.get_by_label("Code").fill(totp.at(datetime.now(UTC), ahead))
+            page.get_by_role("button", name="Continue").click()
+            page.wait_for_load_state()
+            if not page.url.endswith("/sign-in/code"):
+                return

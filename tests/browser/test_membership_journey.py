@@ -2,11 +2,12 @@
 
 import re
 
+import pyotp
 import pytest
 from playwright.sync_api import expect
 
 from engage.services import demo
-from tests.browser.conftest import ARTIFACTS, assert_accessible, assert_fits_320px
+from tests.browser.conftest import ARTIFACTS, assert_accessible, assert_fits_320px, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -17,12 +18,15 @@ def demo_data(app):
         demo.load_demo_data()
 
 
+def _check(page):
+    assert_accessible(page)
+    assert_fits_320px(page)
+
+
 def sign_in_as_demo_admin(page, live_server):
     page.goto(f"{live_server}/sign-in")
     assert_accessible(page)
-    page.get_by_label("Email address").fill("admin@engage.example")
-    page.get_by_label("Password").fill(demo.DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, "admin@engage.example", demo.DEMO_PASSWORD, check=_check)
     expect(page.get_by_role("heading", name="Staff home")).to_be_visible()
 
 
@@ -125,4 +129,9 @@ def test_keyboard_only_sign_in(page, live_server, demo_data):
     page.keyboard.press("Tab")
     page.keyboard.type(demo.DEMO_PASSWORD)
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name="Staff home")).to_be_visible()
+    expect(page.get_by_role("heading", name="Set up two-step sign-in")).to_be_visible()
+    secret = page.locator("#secret-key").inner_text().replace(" ", "")
+    page.get_by_label("Code").focus()
+    page.keyboard.type(pyotp.TOTP(secret).now())
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Save your recovery codes")).to_be_visible()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from engage.extensions import db
 from engage.models import CommunityGroup, GroupStatus, Submission, SubmissionStatus
 from engage.services import demo
-from tests.browser.conftest import assert_accessible, assert_fits_320px
+from tests.browser.conftest import assert_accessible, assert_fits_320px, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -154,10 +154,7 @@ def test_officer_verifies_a_registered_group(app, page, live_server):
     page.get_by_role("button", name="Register the group").click()
     expect(page.get_by_role("heading", name="Thank you for registering")).to_be_visible()
 
-    page.goto(f"{live_server}/sign-in")
-    page.get_by_label("Email address").fill("officer@engage.example")
-    page.get_by_label("Password").fill(demo.DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, "officer@engage.example", demo.DEMO_PASSWORD, check=check)
     page.get_by_role("link", name="Community groups").first.click()
     check(page)
     page.get_by_role("link", name="Walsall Polish Saturday School").click()
