@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from datetime import date
 from importlib import resources
 
 import phonenumbers
@@ -113,7 +114,23 @@ TITLES = [
     "judge",
     "officer",
     "coach",
+    "pastor",
+    "uncle",
+    "aunty",
+    "auntie",
+    "aunt",
+    "brother",
+    "sheikh",
+    "maulana",
+    "bishop",
+    "rabbi",
+    "deacon",
 ]
+# Titles written with a full stop after them ("Mr. Khan"); no other title takes one,
+# so "a nurse. Colleagues" is not a name.
+ABBREVIATED_TITLES = frozenset(
+    {"mr", "mrs", "ms", "mx", "dr", "prof", "pc", "dc", "ps", "sgt", "cllr", "rev"}
+)
 RELATIONS = [
     "son",
     "daughter",
@@ -157,7 +174,22 @@ RELATIONS = [
     "stepdaughter",
     "fiance",
     "fiancee",
+    "mate",
+    "chair",
+    "supervisor",
+    "classmate",
+    "flatmate",
+    "housemate",
+    "tenant",
+    "client",
+    "caseworker",
+    "eldest",
+    "youngest",
+    "twin",
+    "twins",
 ]
+# Words between "my" and a relation: "my little brother Kofi", "our eldest son Musa".
+RELATION_ADJECTIVES = "little|big|older|younger|baby|eldest|youngest|late|best|oldest|twin|new|old"
 # Names that are also everyday words; they need context ("Mrs Hope", "my son Will").
 AMBIGUOUS = frozenset(
     "Will May Grace Hope Faith Joy Summer Autumn Rose Lily Ruby Amber Crystal Dawn Eve "
@@ -178,7 +210,11 @@ AMBIGUOUS = frozenset(
     "Gurdwara Temple Mandir Taskforce Government Home Office Housing Health Justice "
     "January February March August September October November December Eid Diwali "
     "Christmas Easter Ramadan Vaisakhi Somali Pakistani Bangladeshi Indian Caribbean "
-    "African Roma Romanian Kurdish Arab British Black Asian God Allah Jesus Lord".split()
+    "African Roma Romanian Kurdish Arab British Black Asian God Allah Jesus Lord "
+    # Word-names that need context, like Hope and Grace above.
+    "Comfort Destiny Victory Peace Favour Miracle Gift Blessing Goodness Justice Unity "
+    "Marvellous Treasure Wisdom Praise Glory Prince Princess Queen Saint Sierra Villa New "
+    "Bull Ring Cross Royal Central Great Old Upper Lower Market Square Valley".split()
 )
 
 
@@ -195,22 +231,39 @@ def first_names() -> frozenset[str]:
 
 @functools.cache
 def surnames() -> frozenset[str]:
-    return frozenset(set(_word_list("surnames.txt")) - AMBIGUOUS)
+    # The project's own list mixes first names and surnames ("Chikwanha", "Kowalczyk").
+    names = set(_word_list("surnames.txt")) | set(_word_list("names_extra.txt"))
+    return frozenset(names - AMBIGUOUS)
+
+
+@functools.cache
+def ambiguous_names() -> frozenset[str]:
+    """Everyday words that are also names ("Grace", "Ali", "Will"), but not the places
+    and organisations in AMBIGUOUS: they may continue or join a name, never start one."""
+    listed = set(_word_list("first_names.txt")) | set(_word_list("surnames.txt"))
+    return frozenset(AMBIGUOUS & (listed | set(_word_list("names_extra.txt"))))
+
+
+@functools.cache
+def common_words() -> frozenset[str]:
+    return frozenset(_word_list("common_words.txt"))
 
 
 _NAME_WORD = {"IS_ALPHA": True, "IS_TITLE": True}
 
 
 def _lower_names(names: list[str]) -> list[str]:
-    """Lower-case forms, without those that are everyday words ("son", "will")."""
-    common = _NOT_NAMES | set(RELATIONS) | set(TITLES) | {w.lower() for w in AMBIGUOUS}
+    """Lower-case forms, without those that are everyday words ("son", "will", "love")."""
+    common = (
+        _NOT_NAMES | set(RELATIONS) | set(TITLES) | {w.lower() for w in AMBIGUOUS} | common_words()
+    )
     return sorted({n.lower() for n in names} - common)
 
 
 def name_patterns() -> list[dict]:
     firsts, lasts = sorted(first_names()), sorted(surnames())
     ambiguous = sorted(AMBIGUOUS)
-    not_names = sorted(_NOT_NAMES)
+    not_names = sorted(_NOT_NAMES | {w.lower() for w in AMBIGUOUS | DEMONYMS} | PLACE_WORDS)
     return [
         # A known first name, with a surname if one follows: Amina, Amina Yusuf
         {"label": "NAME", "pattern": [{"ORTH": {"IN": firsts}}, {**_NAME_WORD, "OP": "?"}]},
@@ -222,8 +275,8 @@ def name_patterns() -> list[dict]:
                 {"LOWER": {"IN": _lower_names(lasts)}},
             ],
         },
-        # Any capitalised word (even an everyday one) before a known surname:
-        # Kiran Sandhu, Precious Mensah, Jan Kowalski
+        # Any capitalised word before a known surname: Kiran Sandhu (an everyday word
+        # such as Precious or Jan is the next pattern's)
         {
             "label": "NAME",
             "pattern": [
@@ -245,11 +298,50 @@ TITLE_NAME = re.compile(
     rf"(?P<first>{_WORD})(?P<second>(?:\s+{_CAPITALISED}){{0,2}})"
 )
 # Context patterns label only the name: "my name is Amina", "my son tyler".
+_RELATION = (
+    r"(?:my|our|his|her|their)\s+(?:(?:" + RELATION_ADJECTIVES + r")\s+)?"
+    r"(?:" + "|".join(RELATIONS) + r")"
+)
 CONTEXT = re.compile(
     r"\b(?i:my\s+name\s+is|my\s+name's|name\s*[:\-]|i\s+am\s+called|i'm\s+called|call\s+me|named|"
-    r"called|my\s+(?:" + "|".join(RELATIONS) + r")(?:'s)?(?:\s+name)?(?:\s+(?:is|was))?)\s+"
+    r"called|" + _RELATION + r"(?:'s)?(?:\s+name)?(?P<copula>\s+(?:is|was))?,?)\s+"
     rf"(?P<name>{_WORD})(?P<second>(?:\s+{_CAPITALISED}){{0,2}})"
 )
+# The name before the relation: "Roya is my wife", "Kulwinder my wife", "Abu Bakr, our chair".
+NAME_THEN_RELATION = re.compile(
+    rf"(?P<name>{_CAPITALISED})(?P<second>(?:\s+{_CAPITALISED}){{0,2}})"
+    r",?\s+(?i:(?:is|was)\s+)?(?i:" + _RELATION + r"|my\s+name)\b"
+)
+# Several people, then who they are: "Rebin and Shvan are my cousins".
+LIST_THEN_RELATION = re.compile(
+    rf"(?P<list>{_CAPITALISED}(?:\s*,\s*{_CAPITALISED})*\s+(?:and|&)\s+{_CAPITALISED})"
+    r"\s+(?:are|were)\s+(?:my|our|his|her|their)\b"
+)
+# "I'm Nigerian", "my partner is Black British": identities, not names.
+DEMONYM_ENDINGS = ("ian", "ese", "ish", "ean", "ani", "eri", "ali", "ic", "ch")
+DEMONYMS = frozenset(
+    "Nigerian Ghanaian Senegalese Sudanese Somali Somalian Eritrean Ethiopian Jamaican "
+    "Kenyan Ugandan Zimbabwean Congolese Cameroonian Gambian Malawian Zambian Pakistani "
+    "Bangladeshi Indian Kashmiri Punjabi Gujarati Bengali Afghan Iranian Iraqi Syrian "
+    "Yemeni Kurdish Turkish Arab Arabic Polish Romanian Bulgarian Lithuanian Latvian "
+    "Slovak Czech Hungarian Ukrainian Russian Albanian Kosovan Chinese Vietnamese "
+    "Filipino Thai Irish Scottish Welsh English British Caribbean African Asian Black "
+    "White Mixed Jewish Muslim Sikh Hindu Christian Catholic Buddhist French Spanish "
+    "Portuguese Italian German Dutch Sierra Leonean Traveller Gypsy Roma Brummie".split()
+)
+# Words after a name that show it is a place, building or brand: "Stoney Lane",
+# "Madina Mosque", "Rose House".
+PLACE_WORDS = frozenset(
+    "road rd street st lane avenue ave close drive way grove crescent place court gardens "
+    "terrace hill park walk row square green view rise mews parade croft house tower "
+    "towers court estate mosque masjid church chapel gurdwara temple mandir hospital "
+    "school academy college university centre center library station surgery practice "
+    "clinic pharmacy market stadium villa city united hall heath".split()
+)
+BRANDS = frozenset(
+    {"dr martens", "mr kipling", "ben sherman", "fred perry", "ted baker", "mr whippy"}
+)
+
 _NOT_NAMES = frozenset(
     "a an the and or but is was has had have who which that this very so not never always "
     "just also still too only then there here he she they it we i you him her them his "
@@ -257,7 +349,8 @@ _NOT_NAMES = frozenset(
     "being been be did does do doing lives living works working age aged years months "
     "old young little big eldest oldest youngest older younger baby boy girl son daughter "
     "at in on of to for from with without by about after before when while because if "
-    "again home back out up down off over called named name names".split()
+    "again home back out up down off over called named name names i i've i'm i'd i'll "
+    "it's that's there's he's she's they're we're you're don't can't won't".split()
 )
 
 
@@ -333,31 +426,105 @@ def _lower_first_names() -> frozenset[str]:
 
 # "I'm Ewa", "this is Kwame", "regards, Tunde": a capitalised word right after these
 # is very likely a name; everyday and identity words ("I'm British") are excluded.
+# The same in lower-case writing, for names in the lists only: "i'm rukhsana btw",
+# "me and kayleigh", "kamran my husband".
+LOWER_CONTEXT = re.compile(
+    r"\b(?:i'm|i\s+am|me\s+and|with|and|mate|friend|called|named|this\s+is)\s+"
+    r"(?P<name>[a-z][a-z'-]{2,})\b"
+)
+LOWER_THEN_RELATION = re.compile(
+    r"(?<![A-Za-z])(?P<name>[a-z][a-z'-]{2,}),?\s+(?:(?:is|was)\s+)?" + _RELATION + r"\b"
+)
 INTRODUCTION = re.compile(
     r"\b(?i:i'm|i\s+am|this\s+is|regards,?|thanks,?|signed,?)\s+"
     rf"(?P<name>{_CAPITALISED})(?P<second>(?:\s+{_CAPITALISED}){{0,2}})"
 )
 
 
+def _is_identity(word: str) -> bool:
+    """'Nigerian', 'Black', 'Irish-born': who someone is, not what they are called."""
+    base = word.split("-")[0]
+    if base in DEMONYMS:
+        return True
+    listed = base in first_names() or base in surnames() or base in ambiguous_names()
+    return base[:1].isupper() and base.lower().endswith(DEMONYM_ENDINGS) and not listed
+
+
+def _plain_name_word(word: str) -> bool:
+    """A capitalised word that may be a name: not an everyday, place or identity word."""
+    return (
+        word[:1].isupper()
+        and not word.isupper()
+        and word.lower() not in _NOT_NAMES
+        and word not in AMBIGUOUS
+        and word.lower() not in PLACE_WORDS
+        and not _is_identity(word)
+        and "'" not in word
+    )
+
+
+def _titled_names(text: str) -> list[Span]:
+    found = []
+    for match in TITLE_NAME.finditer(text):
+        title = match.group().split()[0]
+        if "." in title and title.rstrip(".").lower() not in ABBREVIATED_TITLES:
+            continue  # "a nurse. Colleagues..."
+        # "Uncle Bill" keeps the title like "Mrs Patel"; "my brother kofi" is a relation.
+        owner = re.search(r"\b(?i:my|our|his|her|their|your)\s+(?:\w+\s+)?$", text[: match.start()])
+        relation = title.lower() in RELATIONS and owner is not None
+        found.append(
+            _context_span(match, "first", match.start("first") if relation else match.start())
+        )
+    return found
+
+
+def _named_in_context(text: str) -> list[Span]:
+    found = []
+    for match in CONTEXT.finditer(text):
+        word = match.group("name")
+        if match.group("copula") and (word in AMBIGUOUS or _is_identity(word)):
+            continue  # "my partner is Black British"
+        found.append(_context_span(match, "name", match.start("name")))
+    for match in INTRODUCTION.finditer(text):
+        word = match.group("name")
+        if word in AMBIGUOUS or word.lower() in _NOT_NAMES or word.isupper() or _is_identity(word):
+            continue
+        found.append(_context_span(match, "name", match.start("name")))
+    return found
+
+
+def _names_before_relations(text: str) -> list[Span]:
+    found = []
+    for match in NAME_THEN_RELATION.finditer(text):
+        words = [match.group("name"), *match.group("second").split()]
+        if all(_plain_name_word(w) or w in first_names() for w in words):
+            end = match.end("second") or match.end("name")
+            found.append(Span(match.start("name"), end, "NAME"))
+    for match in LIST_THEN_RELATION.finditer(text):
+        for part in re.finditer(_CAPITALISED, match.group("list")):
+            word = part.group()
+            if (_plain_name_word(word) or word in AMBIGUOUS) and not _is_identity(word):
+                start = match.start("list") + part.start()
+                found.append(Span(start, start + len(word), "NAME"))
+    return found
+
+
+def _lower_case_names(text: str) -> list[Span]:
+    found = []
+    for pattern in (LOWER_CONTEXT, LOWER_THEN_RELATION):
+        for match in pattern.finditer(text):
+            word = match.group("name").removesuffix("'s")
+            if word in _lower_first_names():
+                found.append(Span(match.start("name"), match.start("name") + len(word), "NAME"))
+    return found
+
+
 def _name_spans(text: str) -> list[Span]:
     doc = name_pipeline()(text)
     found = [Span(e.start_char, e.end_char, "NAME") for e in doc.ents]
-    for match in TITLE_NAME.finditer(text):
-        span = _context_span(match, "first", match.start())
-        if span is not None:
-            found.append(span)
-    for match in CONTEXT.finditer(text):
-        span = _context_span(match, "name", match.start("name"))
-        if span is not None:
-            found.append(span)
-    for match in INTRODUCTION.finditer(text):
-        word = match.group("name")
-        if word in AMBIGUOUS or word.lower() in _NOT_NAMES or word.isupper():
-            continue
-        span = _context_span(match, "name", match.start("name"))
-        if span is not None:
-            found.append(span)
-    return found
+    found += _titled_names(text) + _named_in_context(text)
+    found += _names_before_relations(text) + _lower_case_names(text)
+    return [span for span in found if span is not None]
 
 
 def _union_names(spans: list[Span]) -> list[Span]:
@@ -392,8 +559,102 @@ def _resolve(spans: list[Span], text: str) -> list[Span]:
     return merged
 
 
+_NAME_JOIN = re.compile(r"\s*(?:,\s*)?(?:and|&)\s+|\s*,\s*")
+_NEXT_WORD = re.compile(rf"[ -](?P<word>{_CAPITALISED})")
+_NUMERIC_DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-](?P<year>(?:19|20)\d{2})\b")
+
+
+def _extend_names(spans: list[Span], text: str) -> list[Span]:
+    """Grow each name over the capitalised parts that follow it ("Ali Hassan Al-Yafai",
+    "Sophie Hartley-Mensah"), and drop names that turn out to be places or brands
+    ("Stoney Lane", "Madina Mosque", "Dr Martens")."""
+    out = []
+    for span in spans:
+        if span.type != "NAME":
+            out.append(span)
+            continue
+        end = span.end
+        while len(text[span.start : end].split()) < 4:
+            following = _NEXT_WORD.match(text, end)
+            word = following.group("word") if following else ""
+            if not (_plain_name_word(word) or word in surnames() or word in ambiguous_names()):
+                break
+            end = following.end()
+        words = text[span.start : end].split()
+        after = _NEXT_WORD.match(text, end)
+        titled = words[0].rstrip(".").lower() in TITLES
+        if text[span.start : end].lower() in BRANDS or all(_is_identity(w) for w in words):
+            continue
+        if re.search(r"\b(?:Queen|King|Prince|Princess|St|Saint)\.?\s+$", text[: span.start]):
+            continue  # the Queen Elizabeth (a hospital), St Chad's
+        if not titled and (
+            words[-1].lower() in PLACE_WORDS
+            or (after and after.group("word").lower() in PLACE_WORDS and text[end] == " ")
+        ):
+            continue
+        out.append(Span(span.start, end, "NAME"))
+    return out
+
+
+def _name_after(name: Span, text: str) -> Span | None:
+    joined = _NAME_JOIN.match(text, name.end)
+    if not joined:
+        return None
+    rest = text[joined.end() :]
+    following = re.match(rf"{_CAPITALISED}(?:\s+{_CAPITALISED})?", rest)
+    if following is None:
+        low = re.match(r"[a-z][a-z'-]+", rest)
+        if low and low.group() in _lower_first_names():
+            return Span(joined.end(), joined.end() + len(low.group()), "NAME")
+        return None
+    kept = []
+    for word in following.group().split():
+        if _is_identity(word) or not (_plain_name_word(word) or word in ambiguous_names()):
+            break
+        kept.append(word)
+    if not kept or kept[0] in ("The", "A"):
+        return None
+    return Span(joined.end(), joined.end() + len(" ".join(kept)), "NAME")
+
+
+def _name_before(name: Span, text: str) -> Span | None:
+    before = re.search(rf"(?P<word>{_CAPITALISED})(?:\s*,\s*|\s+(?:and|&)\s+)$", text[: name.start])
+    if not before:
+        return None
+    word = before.group("word")
+    listed = word in first_names() or word in surnames() or word in ambiguous_names()
+    if not listed or _is_identity(word):
+        return None
+    return Span(before.start("word"), before.end("word"), "NAME")
+
+
+def _coordinated_names(spans: list[Span], text: str) -> list[Span]:
+    """ "Amina and Precious", "Li Na and Zhang Wei": a word joined to a found name by
+    "and" or a comma, and shaped like a name, is a name too."""
+    extra = []
+    for name in (s for s in spans if s.type == "NAME"):
+        extra += [_name_after(name, text), _name_before(name, text)]
+    return spans + [span for span in extra if span is not None]
+
+
+def _dates_after_names(spans: list[Span], text: str) -> list[Span]:
+    """'Nicola Brennan, 16/03/1990, 48 Moat Lane': a date of an adult's birth year
+    straight after a name is a date of birth."""
+    name_ends = {s.end for s in spans if s.type == "NAME"}
+    latest_birth_year = date.today().year - 10
+    found = []
+    for match in _NUMERIC_DATE.finditer(text):
+        lead = re.search(r",\s*$", text[: match.start()])
+        if lead and lead.start() in name_ends and int(match.group("year")) <= latest_birth_year:
+            found.append(Span(match.start(), match.end(), "DOB"))
+    return found
+
+
 def find(text: str) -> list[Span]:
-    return _resolve(_regex_spans(text) + _phone_spans(text) + _name_spans(text), text)
+    names = _extend_names(_name_spans(text), text)
+    names = _extend_names(_coordinated_names(_resolve(names, text), text), text)
+    spans = _regex_spans(text) + _phone_spans(text) + names
+    return _resolve(spans + _dates_after_names(names, text), text)
 
 
 def redact(text: str, spans: list[Span]) -> str:

@@ -107,3 +107,49 @@ def test_introductions_and_labels_reveal_names(text, name):
 @pytest.mark.parametrize("text", ["I'm British and I'm Muslim", "I am from Jamaica", "I'm Black"])
 def test_identity_words_after_i_am_are_not_names(text):
     assert pii.find(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Roya is my wife, she came in 2019.", ["Roya"]),
+        ("Kulwinder my wife had to take the day off.", ["Kulwinder"]),
+        ("Rebin and Shvan are my cousins.", ["Rebin", "Shvan"]),
+        ("my little brother kofi was 10 when it happened", ["kofi"]),
+        ("me and kayleigh got followed round the shop", ["kayleigh"]),
+        ("i'm rukhsana btw", ["rukhsana"]),
+        ("Her youngest, Musab, is seven.", ["Musab"]),
+        ("Abu Bakr, our chair, nearly cried.", ["Abu Bakr"]),
+        ("Amina and Precious were both there.", ["Amina", "Precious"]),
+        ("Ali Hassan Al-Yafai is my father.", ["Ali Hassan Al-Yafai"]),
+        ("Sophie Hartley-Mensah, sophie@example.com", ["Sophie Hartley-Mensah"]),
+        ("Gift Chikwanha rang the school.", ["Gift Chikwanha"]),
+    ],
+)
+def test_names_found_from_the_words_around_them(text, names):
+    assert [value for value, kind in types_in(text) if kind == "NAME"] == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mrs Patel from the pharmacy on Stoney Lane has been kind.",
+        "Every Friday I go to the Al-Madina Mosque.",
+        "Rose House and Lily House are the towers on our estate.",
+        "I'm Nigerian and my partner is Black British.",
+        "I'm Irish-born, 80 years old.",
+        "I had my Dr Martens on and my hood down.",
+        "The best doctor I've had was at the Queen Elizabeth.",
+        "I am a nurse. Colleagues still joke about it.",
+        "Will you help us? The gas bill doubled.",
+    ],
+)
+def test_places_brands_and_identities_are_not_names(text):
+    assert [value for value, kind in types_in(text) if kind == "NAME"] in ([], ["Mrs Patel"])
+
+
+def test_a_birth_date_straight_after_a_name_is_a_date_of_birth():
+    found = types_in("Nicola Brennan, 16/03/1990, 48 Moat Lane, B26 3AA")
+    assert ("16/03/1990", "DOB") in found
+    # A recent date after a name is something that happened, not a birthday.
+    assert ("12/03/2025", "DOB") not in types_in("Nicola Brennan, 12/03/2025, came again.")
