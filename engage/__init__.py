@@ -84,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     from engage.admin import bp as admin_bp
     from engage.auth import bp as auth_bp
     from engage.groups import bp as groups_bp
+    from engage.moderation import bp as moderation_bp
     from engage.officer import bp as officer_bp
     from engage.public import bp as public_bp
     from engage.staff import bp as staff_bp
@@ -94,5 +95,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(stories_bp)
     app.register_blueprint(groups_bp)
     app.register_blueprint(officer_bp)
+    app.register_blueprint(moderation_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(admin_bp)

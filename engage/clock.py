@@ -17,3 +17,10 @@ def format_date(value: date | datetime | None, missing: str = "Not set") -> str:
     if isinstance(value, datetime):
         value = value.astimezone(LONDON).date()
     return f"{value.day} {value:%B %Y}"
+
+
+def format_time(value: datetime | None) -> str:
+    """14:05, in UK time."""
+    if value is None:
+        return ""
+    return value.astimezone(LONDON).strftime("%H:%M")

@@ -5,13 +5,22 @@ from __future__ import annotations
 from flask import Flask
 from flask_login import current_user
 
-from engage.clock import format_date
+from engage.clock import format_date, format_time
 from engage.models import Purpose, Role
 from engage.permissions import SECRETARIAT_ROLES
+
+CHANNEL_LABELS = {
+    "web": "Online form",
+    "group": "Through a community group",
+    "officer_event": "Officer, at an event",
+    "officer_phone": "Officer, by phone",
+}
 
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["time"] = format_time
+    app.jinja_env.globals["channel_labels"] = CHANNEL_LABELS
     app.jinja_env.globals["purpose_enum"] = Purpose
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -26,6 +35,7 @@ def register_template_helpers(app: Flask) -> None:
             else:
                 items.append(("staff.home", "Staff home"))
             if role in (Role.ENGAGEMENT_OFFICER, Role.ADMIN):
+                items.append(("moderation.queue", "Moderation"))
                 items.append(("officer.group_list", "Community groups"))
                 items.append(("officer.enter_story", "Enter a story"))
             if role in SECRETARIAT_ROLES:

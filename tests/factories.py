@@ -114,3 +114,43 @@ def full_taskforce(today: date = date(2026, 11, 23)) -> None:
             substitute_for_id=rep.id,
             today=today,
         )
+
+
+STORY = (
+    "The bus driver shut the doors when he saw my headscarf. My name is Amina Yusuf, "
+    "ring me on 07700 900123. It happens on the 50 every week."
+)
+
+
+def submission(
+    text: str = STORY, *, share: bool = True, quote: bool = True, tag: bool = True, **fields
+):
+    """A stored story from the web form, tagged as it would be after commit."""
+    from engage.models import AgeGroup, Channel, Purpose
+    from engage.services import intake, notices, receipts, tagging
+
+    consents = {Purpose.STORE: True, Purpose.SHARE: share, Purpose.QUOTE: quote}
+    stored = intake.submit_story(
+        intake.StoryInput(story=text, age_group=AgeGroup.ADULT, consents=consents, **fields),
+        receipt_code=receipts.new_code(),
+        channel=Channel.WEB,
+        language="en",
+        notice_version=notices.current().version,
+    )
+    if tag:
+        tagging.tag_submission(stored.id)
+    db.session.expire_all()
+    return db.session.get(type(stored), stored.id)
+
+
+def safeguarding_flag(story, *, officer: User | None = None, category: str = "risk_to_life"):
+    from engage.services import safeguarding
+
+    officer = officer or user(role=Role.ENGAGEMENT_OFFICER)
+    return safeguarding.flag(
+        story.id,
+        officer,
+        category=category,
+        concern="They say they feel unsafe at home.",
+        link="http://localhost/moderation/1",
+    )

@@ -11,11 +11,12 @@ from datetime import date, datetime, time, timedelta
 
 from flask import g, has_request_context, request
 from flask_login import current_user
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, select
 
 from engage.clock import LONDON
 from engage.extensions import db
 from engage.models import AuditEvent, User
+from engage.services.keyset import Cursor, Page, paginate
 from engage.services.transaction import transactional
 
 DETAIL_LIMIT = 500
@@ -69,27 +70,6 @@ class AuditFilter:
     on_or_before: date | None = None
 
 
-@dataclass(frozen=True)
-class Cursor:
-    """Keyset position: the last row shown (newest first)."""
-
-    at: datetime
-    id: int
-
-    def encode(self) -> str:
-        return f"{self.at.isoformat()}~{self.id}"
-
-    @classmethod
-    def decode(cls, value: str | None) -> Cursor | None:
-        if not value:
-            return None
-        at, _, ident = value.rpartition("~")
-        try:
-            return cls(datetime.fromisoformat(at), int(ident))
-        except ValueError:
-            return None
-
-
 def _filtered(f: AuditFilter) -> Select:
     query = select(AuditEvent)
     if f.actor_email:
@@ -112,20 +92,20 @@ def _filtered(f: AuditFilter) -> Select:
     return query
 
 
-def search(f: AuditFilter, *, after: Cursor | None = None, limit: int = 50):
-    """One page of matching events, newest first, and the cursor for the next page."""
-    query = _filtered(f)
-    if after is not None:
-        query = query.where(
-            or_(AuditEvent.at < after.at, and_(AuditEvent.at == after.at, AuditEvent.id < after.id))
-        )
-    rows = list(
-        db.session.scalars(
-            query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit + 1)
-        )
+def search(
+    f: AuditFilter, *, after: Cursor | None = None, before: Cursor | None = None, size: int = 50
+) -> Page:
+    """One page of matching events, newest first."""
+    return paginate(
+        db.session,
+        _filtered(f),
+        AuditEvent.at,
+        AuditEvent.id,
+        newest_first=True,
+        after=after,
+        before=before,
+        size=size,
     )
-    next_cursor = Cursor(rows[limit - 1].at, rows[limit - 1].id) if len(rows) > limit else None
-    return rows[:limit], next_cursor
 
 
 def actions() -> list[str]:

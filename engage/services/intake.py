@@ -33,13 +33,14 @@ from engage.models import (
 )
 from engage.models.base import utcnow
 from engage.models.submissions import CHANGE_MAX_LENGTH, STORY_MAX_LENGTH
-from engage.services import notices, outbox, receipts
+from engage.services import notices, outbox, receipts, submission_states
 from engage.services.contact_details import (
     InvalidContactDetail,
     email_address,
     postcode_district,
     uk_phone,
 )
+from engage.services.safeguarding import erase_safeguarding_text
 from engage.services.sanitise import one_line, plain_text
 from engage.services.transaction import ServiceError, transactional
 
@@ -362,11 +363,19 @@ def withdraw(submission_id: int, *, keep_count: bool, channel: Channel, language
                 submission, purpose, False, notice=notice, channel=channel, language=language
             )
     outbox.erase_for(submission.receipt_hash)
-    submission.status = SubmissionStatus.WITHDRAWN
+    submission_states.move(submission, SubmissionStatus.WITHDRAWN)
     submission.story = None
     submission.what_to_change = None
     submission.contact = None
     submission.equality = None
+    # Everything moderation wrote from the story goes too.
+    submission.redacted_story = None
+    submission.officer_summary = None
+    submission.decision_reason = None
+    submission.pii_proposals = []
+    submission.claimed_by_id = None
+    submission.claimed_until = None
+    erase_safeguarding_text(submission.id)
     submission.withdrawn_at = utcnow()
     submission.counted = keep_count
     if not keep_count:

@@ -1,0 +1,131 @@
+"""Forms on the review screen. Each carries the version of the story the officer saw."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length
+
+from engage.groups.forms import CheckboxesField
+from engage.models import SafeguardingCategory
+from engage.services.moderation import (
+    PHRASE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    SUMMARY_MAX_LENGTH,
+)
+from engage.services.safeguarding import CONCERN_MAX_LENGTH
+
+PII_TYPE_LABELS = [
+    ("NAME", "Name"),
+    ("ADDRESS", "Address"),
+    ("POSTCODE", "Postcode"),
+    ("PHONE", "Phone number"),
+    ("EMAIL", "Email address"),
+    ("DOB", "Date of birth"),
+    ("NI_NUMBER", "National Insurance number"),
+    ("NHS_NUMBER", "NHS number"),
+]
+
+
+class VersionedForm(FlaskForm):
+    version = HiddenField()
+
+    def version_number(self) -> int:
+        value = (self.version.data or "").strip()
+        return int(value) if value.isdigit() else -1
+
+
+class RedactionForm(VersionedForm):
+    """The accept/reject choice for each proposal arrives as proposal-<id> fields."""
+
+    most_of_story_confirmed = BooleanField(
+        "Yes, almost all of this story is personal data and should be removed"
+    )
+
+    def decisions(self, formdata) -> dict[int, bool]:
+        chosen = {}
+        for key, value in formdata.items():
+            number = key.removeprefix("proposal-")
+            if key.startswith("proposal-") and number.isdigit() and value in ("remove", "keep"):
+                chosen[int(number)] = value == "remove"
+        return chosen
+
+
+class AddRedactionForm(VersionedForm):
+    phrase = StringField(
+        "Words to remove",
+        validators=[Length(max=PHRASE_MAX_LENGTH)],
+        render_kw={"spellcheck": "false"},
+    )
+    kind = SelectField(
+        "What kind of personal data is it?",
+        choices=[SelectChoice(value, label) for value, label in PII_TYPE_LABELS],
+    )
+
+
+class ThemesForm(VersionedForm):
+    themes = CheckboxesField("Themes this story is about", choices=[])
+
+
+class SummaryForm(VersionedForm):
+    summary = TextAreaField(
+        "Summary for working groups", validators=[Length(max=SUMMARY_MAX_LENGTH)]
+    )
+
+
+class SafeguardingForm(FlaskForm):
+    category = RadioField(
+        "What kind of concern is it?",
+        choices=[SelectChoice(c.value, c.label) for c in SafeguardingCategory],
+        validate_choice=False,
+    )
+    concern = TextAreaField("What worries you", validators=[Length(max=CONCERN_MAX_LENGTH)])
+
+
+class CloseSafeguardingForm(FlaskForm):
+    action_taken = TextAreaField("What was done", validators=[Length(max=CONCERN_MAX_LENGTH)])
+
+
+class ApproveForm(VersionedForm):
+    pass
+
+
+class RejectForm(VersionedForm):
+    reason = TextAreaField("Reason for rejecting", validators=[Length(max=REASON_MAX_LENGTH)])
+
+
+class DuplicateForm(VersionedForm):
+    original = StringField(
+        "Number of the story it repeats",
+        validators=[Length(max=12)],
+        render_kw={"inputmode": "numeric"},
+    )
+
+
+class ReopenForm(VersionedForm):
+    pass
+
+
+class ClaimForm(VersionedForm):
+    pass
+
+
+class RemoveAddedForm(VersionedForm):
+    proposal_id = HiddenField()
+
+
+__all__ = [
+    "AddRedactionForm",
+    "ApproveForm",
+    "ClaimForm",
+    "CloseSafeguardingForm",
+    "DuplicateForm",
+    "RedactionForm",
+    "RejectForm",
+    "RemoveAddedForm",
+    "ReopenForm",
+    "SafeguardingForm",
+    "SummaryForm",
+    "ThemesForm",
+]

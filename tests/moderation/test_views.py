@@ -1,0 +1,223 @@
+"""The moderation workspace through the test client, as officers use it."""
+
+import pytest
+from sqlalchemy import select
+
+from engage.extensions import db
+from engage.models import AuditEvent, OutboxMessage, Role, SafeguardingFlag, Submission
+from engage.services import moderation
+from tests import factories
+from tests.helpers import error_summary, field_error, heading, page, submit_form
+
+
+@pytest.fixture
+def story_id(app):
+    with app.app_context():
+        return factories.submission().id
+
+
+@pytest.fixture
+def officer_id(login_as):
+    return login_as(Role.ENGAGEMENT_OFFICER)
+
+
+def review_url(story_id):
+    return f"/moderation/{story_id}"
+
+
+def post(client, story_id, action, data, form_url=None):
+    return submit_form(
+        client, f"/moderation/{story_id}/{action}", data, form_url=form_url or review_url(story_id)
+    )
+
+
+def version(app, story_id) -> str:
+    with app.app_context():
+        return str(db.session.get(Submission, story_id).version)
+
+
+def test_queue_lists_waiting_stories_without_their_words(client, officer_id, story_id):
+    response = client.get("/moderation/")
+    assert response.status_code == 200
+    text = page(response).get_text()
+    assert f"Story {story_id}" in text
+    assert "headscarf" not in text and "Amina" not in text
+
+
+def test_queue_filters_and_pages(app, client, officer_id):
+    with app.app_context():
+        ids = [
+            factories.submission(f"Story number {n} about buses.", tag=False).id for n in range(3)
+        ]
+        app.config["MODERATION_PAGE_SIZE"] = 2
+    try:
+        first = page(client.get("/moderation/"))
+        shown = [a.get_text() for a in first.select("tbody th a")]
+        assert shown == [f"Story {ids[2]}", f"Story {ids[1]}"]
+        next_link = first.find("a", rel="next")["href"]
+        second = page(client.get(next_link))
+        assert [a.get_text() for a in second.select("tbody th a")] == [f"Story {ids[0]}"]
+        assert second.find("a", rel="next") is None
+        previous = page(client.get(second.find("a", rel="prev")["href"]))
+        assert [a.get_text() for a in previous.select("tbody th a")] == shown
+        oldest = page(client.get("/moderation/?order=oldest"))
+        assert oldest.select("tbody th a")[0].get_text() == f"Story {ids[0]}"
+        none = page(client.get("/moderation/?status=approved"))
+        assert "No stories match" in none.get_text()
+    finally:
+        app.config["MODERATION_PAGE_SIZE"] = 25
+
+
+def test_tampered_cursor_and_filters_are_ignored(client, officer_id, story_id):
+    response = client.get("/moderation/?after=not-a-cursor&area=abc&status=<script>")
+    assert response.status_code == 200
+    assert f"Story {story_id}" in page(response).get_text()
+
+
+def test_review_shows_consent_highlights_and_is_audited(app, client, officer_id, story_id):
+    response = client.get(review_url(story_id))
+    assert response.status_code == 200
+    soup = page(response)
+    assert heading(response) == f"Story {story_id}"
+    assert "May be shared with working groups" in soup.get_text()
+    marks = [m.contents[0] for m in soup.select(".story-original mark")]
+    assert "Amina Yusuf" in marks and "07700 900123" in marks
+    assert "[NAME]" in soup.select_one(".story-redacted").get_text()
+    with app.app_context():
+        viewed = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "submission.viewed")
+        ).all()
+        assert [(e.actor_id, e.object_id) for e in viewed] == [(officer_id, story_id)]
+
+
+def test_story_text_is_escaped(app, client, officer_id):
+    with app.app_context():
+        story_id = factories.submission("<script>alert(1)</script> the driver drove off").id
+    body = client.get(review_url(story_id)).get_data(as_text=True)
+    assert "<script>alert(1)" not in body
+
+
+def test_an_officer_works_a_story_to_approval(app, client, officer_id, story_id):
+    response = post(client, story_id, "claim", {"claim-version": version(app, story_id)})
+    assert response.status_code == 302
+    with app.app_context():
+        proposals = db.session.get(Submission, story_id).pii_proposals
+        decisions = {f"proposal-{p.id}": "remove" for p in proposals}
+    response = post(
+        client, story_id, "redaction", {"redaction-version": version(app, story_id), **decisions}
+    )
+    assert response.status_code == 302
+    response = post(
+        client,
+        story_id,
+        "themes",
+        {"themes-version": version(app, story_id), "themes-themes": ["transport"]},
+    )
+    assert response.status_code == 302
+    response = post(
+        client,
+        story_id,
+        "summary",
+        {"summary-version": version(app, story_id), "summary-summary": "Refused by a driver."},
+    )
+    assert response.status_code == 302
+    response = post(client, story_id, "approve", {"approve-version": version(app, story_id)})
+    assert response.status_code == 302 and response.headers["Location"] == "/moderation/"
+    with app.app_context():
+        approved = db.session.get(Submission, story_id)
+        assert approved.status.value == "approved"
+        assert "Amina" not in approved.redacted_story and "[PHONE]" in approved.redacted_story
+
+
+def test_approving_too_early_says_why(app, client, officer_id, story_id):
+    response = post(client, story_id, "approve", {"approve-version": version(app, story_id)})
+    assert response.status_code == 400
+    assert any("Confirm which personal data is removed" in m for m in error_summary(response))
+
+
+def test_a_stale_page_is_refused_and_keeps_what_was_typed(app, client, officer_id, story_id):
+    old = version(app, story_id)
+    post(client, story_id, "summary", {"summary-version": old, "summary-summary": "First"})
+    response = post(
+        client, story_id, "summary", {"summary-version": old, "summary-summary": "My careful words"}
+    )
+    assert response.status_code == 409
+    soup = page(response)
+    assert "Another officer changed this story" in soup.get_text()
+    assert soup.find("textarea", id="summary-summary").get_text().strip() == "My careful words"
+    assert soup.find("input", id="summary-version")["value"] == version(app, story_id)
+
+
+def test_a_story_held_by_someone_else_cannot_be_changed(app, client, officer_id, story_id):
+    with app.app_context():
+        holder = factories.user(role=Role.ENGAGEMENT_OFFICER, email="holder@test.example")
+        moderation.claim(story_id, holder)
+    assert "is working on this story until" in page(client.get(review_url(story_id))).get_text()
+    response = post(
+        client,
+        story_id,
+        "summary",
+        {"summary-version": version(app, story_id), "summary-summary": "Mine"},
+    )
+    assert response.status_code == 409
+    assert "Nothing was changed" in page(response).get_text()
+
+
+def test_hand_marking_needs_words_that_are_there(app, client, officer_id, story_id):
+    response = post(
+        client,
+        story_id,
+        "redaction/add",
+        {"add-version": version(app, story_id), "add-phrase": "nowhere", "add-kind": "NAME"},
+    )
+    assert response.status_code == 400
+    assert "not in the story" in field_error(response, "add-phrase")
+
+
+def test_safeguarding_tells_the_lead_without_the_story(app, client, officer_id, story_id):
+    response = post(
+        client,
+        story_id,
+        "safeguarding",
+        {"safeguarding-category": "risk_to_life", "safeguarding-concern": "Says they will end it"},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        alert = db.session.scalar(
+            select(OutboxMessage).where(OutboxMessage.kind == "safeguarding_alert")
+        )
+        assert alert.to_address == app.config["SAFEGUARDING_LEAD_EMAIL"]
+        assert f"/moderation/{story_id}" in alert.body
+        for private in ("headscarf", "Amina", "end it"):
+            assert private not in alert.body and private not in alert.subject
+        flag_id = db.session.scalar(select(SafeguardingFlag.id))
+    urgent = page(client.get("/moderation/urgent"))
+    assert f"story {story_id}" in urgent.get_text()
+    assert "1 open safeguarding concern" in page(client.get("/moderation/")).get_text()
+    refused = submit_form(
+        client,
+        f"/moderation/safeguarding/{flag_id}/close",
+        {"action_taken": ""},
+        form_url="/moderation/urgent",
+    )
+    assert refused.status_code == 400
+    closed = submit_form(
+        client,
+        f"/moderation/safeguarding/{flag_id}/close",
+        {"action_taken": "Lead rang the resident's GP."},
+        form_url="/moderation/urgent",
+    )
+    assert closed.status_code == 302
+    with app.app_context():
+        assert db.session.get(Submission, story_id).safeguarding is False
+
+
+def test_safeguarding_needs_a_category_and_a_concern(app, client, officer_id, story_id):
+    response = post(client, story_id, "safeguarding", {"safeguarding-concern": ""})
+    assert response.status_code == 400
+    assert field_error(response, "safeguarding-category")
+    assert field_error(response, "safeguarding-concern")
+
+
+def test_missing_story_is_404(client, officer_id):
+    assert client.get("/moderation/999999").status_code == 404
