@@ -120,6 +120,19 @@ def load_demo() -> None:
     click.echo(summary)
 
 
+@demo_group.command("submissions")
+@click.argument("count", type=click.IntRange(1, 5_000_000))
+@with_appcontext
+def bulk_demo_submissions(count: int) -> None:
+    """Add COUNT synthetic stories, to try the moderation queue at volume (never in
+    production). A million takes a few minutes on SQLite."""
+    if not current_app.config["DEMO_DATA_ALLOWED"]:
+        click.echo("Demo data is never loaded in production.", err=True)
+        raise SystemExit(1)
+    made = demo.bulk_submissions(count)
+    click.echo(f"Added {made:,} synthetic stories.")
+
+
 @main.group()
 def outbox() -> None:
     """Outgoing email."""

@@ -40,4 +40,7 @@ def register_template_helpers(app: Flask) -> None:
                 items.append(("officer.enter_story", "Enter a story"))
             if role in SECRETARIAT_ROLES:
                 items.append(("admin.register", "Membership register"))
+            if role is Role.ADMIN:
+                items.append(("admin.audit_log", "Audit log"))
+            items.append(("auth.account_security", "Your account"))
         return {"nav_items": items, "site_name": "Engage"}

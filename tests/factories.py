@@ -123,13 +123,24 @@ STORY = (
 
 
 def submission(
-    text: str = STORY, *, share: bool = True, quote: bool = True, tag: bool = True, **fields
+    text: str = STORY,
+    *,
+    share: bool = True,
+    quote: bool = True,
+    equality: bool = False,
+    tag: bool = True,
+    **fields,
 ):
     """A stored story from the web form, tagged as it would be after commit."""
     from engage.models import AgeGroup, Channel, Purpose
     from engage.services import intake, notices, receipts, tagging
 
-    consents = {Purpose.STORE: True, Purpose.SHARE: share, Purpose.QUOTE: quote}
+    consents = {
+        Purpose.STORE: True,
+        Purpose.SHARE: share,
+        Purpose.QUOTE: quote,
+        Purpose.EQUALITY: equality,
+    }
     stored = intake.submit_story(
         intake.StoryInput(story=text, age_group=AgeGroup.ADULT, consents=consents, **fields),
         receipt_code=receipts.new_code(),

@@ -40,6 +40,7 @@ PUBLIC_ENDPOINTS = {
 SECRETARIAT_ONLY = frozenset(SECRETARIAT_ROLES)
 OFFICERS = frozenset({Role.ENGAGEMENT_OFFICER, Role.ADMIN})
 GROUP_CONTACTS = frozenset({Role.GROUP_CONTACT})
+ADMINS = frozenset({Role.ADMIN})
 ANY_ACCOUNT = frozenset(Role)
 STAFF_MATRIX = {
     "staff.home": ("/staff/", ANY_ACCOUNT),
@@ -56,6 +57,8 @@ STAFF_MATRIX = {
     "officer.record_engagement": ("/officer/groups/{group_id}/engagements", OFFICERS),
     "officer.enter_story": ("/officer/stories/new", OFFICERS),
     "officer.story_sent": ("/officer/stories/sent", OFFICERS),
+    "admin.audit_log": ("/admin/audit", ADMINS),
+    "admin.equality_answers": ("/admin/stories/{submission_id}/equality", ADMINS),
     "moderation.queue": ("/moderation/", OFFICERS),
     "moderation.urgent": ("/moderation/urgent", OFFICERS),
     "moderation.review": ("/moderation/{submission_id}", OFFICERS),

@@ -115,3 +115,13 @@ def test_users_unlock_lifts_a_lock(app):
     with app.app_context():
         user = db.session.get(User, user_id)
         assert user.locked_until is None and user.failed_sign_ins == 0
+
+
+def test_demo_submissions_adds_synthetic_stories_for_the_queue(app):
+    result = app.test_cli_runner().invoke(main, ["demo", "submissions", "250"])
+    assert result.exit_code == 0, result.output
+    assert "Added 250 synthetic stories" in result.output
+    from engage.models import Submission
+
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Submission)) == 250

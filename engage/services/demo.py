@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engage import clock
 from engage.extensions import db
@@ -31,7 +31,7 @@ from engage.models import (
     Theme,
     User,
 )
-from engage.services import accounts, intake, memberships, notices, receipts
+from engage.services import accounts, intake, memberships, notices, receipts, tagging
 from engage.services.transaction import transactional
 
 DEMO_PASSWORD = "try-engage-locally"
@@ -184,6 +184,19 @@ DEMO_STORIES = [
         "Wolverhampton",
         None,
     ),
+    (
+        "My name is Grace Adebayo and I live at 14 Stratford Road. The letting agent said the "
+        "landlord does not rent to people on benefits, then showed the flat to a white couple "
+        "an hour later. You can ring me on 07700 900461.",
+        "Birmingham",
+        "B11",
+    ),
+    (
+        "At the hospital nobody would get an interpreter for my mother. My son Bilal, who is "
+        "12, had to explain her cancer results to her. Please do something about this.",
+        "Walsall",
+        "WS1",
+    ),
 ]
 
 
@@ -215,12 +228,13 @@ def _load_groups(today: date) -> None:
 def _load_stories() -> None:
     authorities = {a.name: a.id for a in db.session.scalars(select(LocalAuthority))}
     version = notices.current().version
-    for text, area, district in DEMO_STORIES:
-        intake.submit_story(
+    for number, (text, area, district) in enumerate(DEMO_STORIES):
+        stored = intake.submit_story(
             intake.StoryInput(
                 story=text,
                 age_group=AgeGroup.ADULT,
-                consents={Purpose.STORE: True, Purpose.SHARE: True},
+                # Some may be quoted and some not, to show both in moderation.
+                consents={Purpose.STORE: True, Purpose.SHARE: True, Purpose.QUOTE: number % 2 == 0},
                 local_authority_id=authorities[area],
                 postcode=district or "",
             ),
@@ -229,6 +243,7 @@ def _load_stories() -> None:
             language="en",
             notice_version=version,
         )
+        tagging.tag_submission(stored.id)
 
 
 def load_demo_data() -> str:
@@ -250,3 +265,55 @@ def load_demo_data() -> str:
         f"{'already loaded' if register_loaded else 'loaded'}. "
         f"Sign in as {DEMO_ACCOUNTS[0][0]} with the password '{DEMO_PASSWORD}'."
     )
+
+
+def bulk_submissions(count: int, *, batch: int = 20_000, seed: int = 0) -> int:
+    """Load `count` synthetic stories fast, for measuring the moderation queue at
+    volume (never in production). Rows go in with plain INSERTs in large batches."""
+    import hashlib
+    import random
+    from datetime import UTC, datetime
+
+    from engage.models import Submission, SubmissionStatus
+
+    rng = random.Random(seed)
+    authorities = list(db.session.scalars(select(LocalAuthority.id)))
+    channels = [c.value for c in Channel]
+    statuses = [SubmissionStatus.RECEIVED.value] * 7 + [
+        SubmissionStatus.APPROVED.value,
+        SubmissionStatus.REJECTED.value,
+        SubmissionStatus.DUPLICATE.value,
+    ]
+    start = datetime(2025, 1, 1, tzinfo=UTC).timestamp()
+    span = 2 * 365 * 24 * 3600
+    table = Submission.__table__
+    offset = db.session.scalar(select(func.count()).select_from(Submission)) or 0
+    made = 0
+    while made < count:
+        rows = []
+        for n in range(made, min(count, made + batch)):
+            ident = f"bulk-{offset + n}"
+            created = datetime.fromtimestamp(start + rng.random() * span, UTC)
+            rows.append(
+                {
+                    "receipt_hash": hashlib.sha256(ident.encode()).hexdigest(),
+                    "status": rng.choice(statuses),
+                    "channel": rng.choice(channels),
+                    "age_group": "18_plus",
+                    "story": f"Synthetic story {offset + n} for measuring the queue.",
+                    "local_authority_id": rng.choice(authorities),
+                    "consent_store": True,
+                    "consent_share": rng.random() < 0.8,
+                    "consent_quote": rng.random() < 0.5,
+                    "created_at": created,
+                    "updated_at": created,
+                    "tagging_status": "done",
+                    "language": "en" if rng.random() < 0.95 else "pl",
+                    "language_flagged": False,
+                    "safeguarding": rng.random() < 0.001,
+                }
+            )
+        db.session.execute(table.insert(), rows)
+        db.session.commit()
+        made += len(rows)
+    return made

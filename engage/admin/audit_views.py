@@ -1,0 +1,86 @@
+"""The audit log (admins only) and the one screen that shows a story's equality answers."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import NumberRange, Optional
+
+from engage.admin import bp
+from engage.equality import QUESTIONS
+from engage.models import Role
+from engage.permissions import require_role
+from engage.services import audit, intake
+from engage.services.keyset import Cursor
+
+
+class AuditSearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a search changes nothing; its filters travel in the query string
+
+    actor = StringField("Who (email address)", validators=[Optional()])
+    action = SelectField("What they did", validators=[Optional()], validate_choice=False)
+    object_type = SelectField(
+        "Kind of record",
+        choices=[
+            SelectChoice("", "Any"),
+            SelectChoice("submission", "Story"),
+            SelectChoice("user", "Account"),
+        ],
+        validators=[Optional()],
+    )
+    object_id = IntegerField("Record number", validators=[Optional(), NumberRange(min=1)])
+    on_or_after = DateField("From", validators=[Optional()])
+    on_or_before = DateField("To", validators=[Optional()])
+
+
+@bp.get("/audit")
+@require_role(Role.ADMIN)
+def audit_log():
+    form = AuditSearchForm(request.args)
+    form.action.choices = [SelectChoice("", "Anything")] + [
+        SelectChoice(a, a) for a in audit.actions()
+    ]
+    filters = audit.AuditFilter()
+    if request.args and form.validate():
+        filters = audit.AuditFilter(
+            actor_email=form.actor.data or "",
+            action=form.action.data or "",
+            object_type=form.object_type.data or "",
+            object_id=form.object_id.data,
+            on_or_after=form.on_or_after.data,
+            on_or_before=form.on_or_before.data,
+        )
+    page = audit.search(
+        filters,
+        after=Cursor.decode(request.args.get("after")),
+        before=Cursor.decode(request.args.get("before")),
+    )
+    kept = {k: v for k, v in request.args.items() if k not in ("after", "before") and v}
+    return render_template("admin/audit.html", form=form, page=page, kept=kept, title="Audit log")
+
+
+@bp.get("/stories/<int:submission_id>/equality")
+@require_role(Role.ADMIN)
+def equality_answers(submission_id: int):
+    """Special category data, shown one story at a time and audited every time: for
+    answering a resident's request or checking data quality, never for moderation."""
+    submission = intake.get(submission_id)
+    if submission is None:
+        abort(404)
+    audit.record_now(
+        "equality.viewed",
+        object_type="submission",
+        object_id=submission.id,
+        actor=current_user._get_current_object(),
+    )
+    return render_template(
+        "admin/equality.html",
+        submission=submission,
+        answers=submission.equality,
+        questions=QUESTIONS,
+        title=f"Equality answers for story {submission.id}",
+    )
