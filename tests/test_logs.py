@@ -41,3 +41,55 @@ def test_json_lines_cannot_be_forged_with_newlines():
     line = JsonFormatter().format(record)
     assert "\n" not in line
     assert json.loads(line)["event"] == "event\nfake line"
+
+
+def test_moderation_logs_carry_ids_never_story_text_or_names(app, client, login_as, caplog):
+    from sqlalchemy import select as sql_select
+
+    from engage.extensions import db
+    from engage.models import Submission
+    from tests.helpers import submit_form as post_form
+
+    canary = "Canaryname Zzyzx told me about the canary bus 07700 900777"
+    with app.app_context():
+        story_id = factories.submission(canary).id
+    caplog.set_level(logging.INFO, logger="engage")
+    login_as(Role.ENGAGEMENT_OFFICER)
+    client.get(f"/moderation/{story_id}")
+
+    def version() -> str:
+        with app.app_context():
+            return str(
+                db.session.scalar(sql_select(Submission.version).where(Submission.id == story_id))
+            )
+
+    post_form(
+        client,
+        f"/moderation/{story_id}/summary",
+        {"summary-version": version(), "summary-summary": "Canary summary words"},
+        form_url=f"/moderation/{story_id}",
+    )
+    post_form(
+        client,
+        f"/moderation/{story_id}/safeguarding",
+        {"safeguarding-category": "other", "safeguarding-concern": "Canary concern words"},
+        form_url=f"/moderation/{story_id}",
+    )
+    post_form(
+        client,
+        f"/moderation/{story_id}/reject",
+        {"reject-version": version(), "reject-reason": "Canary reason words"},
+        form_url=f"/moderation/{story_id}",
+    )
+    text = caplog.text + " ".join(json.dumps(vars(r), default=str) for r in caplog.records)
+    assert "submission_status_changed" in text and "safeguarding_flagged" in text
+    for secret in (
+        "Canaryname",
+        "Zzyzx",
+        "canary bus",
+        "900777",
+        "Canary summary",
+        "Canary concern",
+        "Canary reason",
+    ):
+        assert secret not in text
