@@ -17,10 +17,18 @@ CHANNEL_LABELS = {
 }
 
 
+def language_name(code: str | None) -> str:
+    # Imported when first used: the detector's library stays out of pages that don't.
+    from engage.nlp.language import name_of
+
+    return name_of(code)
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["time"] = format_time
     app.jinja_env.globals["channel_labels"] = CHANNEL_LABELS
+    app.jinja_env.filters["language_name"] = language_name
     app.jinja_env.globals["purpose_enum"] = Purpose
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -65,3 +65,14 @@ def detect(text: str) -> Detection:
     best = values[0]
     code = best.language.iso_code_639_1
     return Detection(code.name.lower() if isinstance(code, IsoCode639_1) else UNKNOWN, best.value)
+
+
+def name_of(code: str | None) -> str:
+    """'pl' -> 'Polish', for officers' screens; unknown codes say so plainly."""
+    if not code or code == UNKNOWN:
+        return "Not known"
+    for language in LANGUAGES:
+        iso = language.iso_code_639_1
+        if isinstance(iso, IsoCode639_1) and iso.name.lower() == code:
+            return language.name.capitalize()
+    return code
