@@ -138,7 +138,7 @@ def sign_in(page, live_server: str, email: str, password: str, *, check=None) ->
             check(page)
         totp = pyotp.TOTP(_SECRETS[email])
         for ahead in (0, 1):
-            page.get_by_label("Code").fill(totp.at(datetime.now(UTC), ahead))
+            page.get_by_label("Code").fill(totp.at(datetime.now(UTC), counter_offset=ahead))
             page.get_by_role("button", name="Continue").click()
             page.wait_for_load_state()
             if not page.url.endswith("/sign-in/code"):
