@@ -115,20 +115,14 @@ def retry_due(*, now: datetime | None = None, limit: int = 200) -> tuple[int, in
 
 
 def corrections_for_training() -> list[dict]:
-    """Officers' labels as training items, on the redacted text of approved stories.
-
-    Only stories still held are used; a withdrawn story's label goes with it."""
+    """Officers' themes as training items, on the text as the officer confirmed it with
+    personal data removed. Stories whose redaction is not confirmed yet are left out, so
+    no unchecked personal data reaches the training set; a withdrawn story's redacted
+    text is erased, so its label goes with it."""
     rows = db.session.execute(
-        select(Submission, ThemeLabel).join(ThemeLabel).where(Submission.story.is_not(None))
+        select(Submission.redacted_story, ThemeLabel.themes)
+        .join(ThemeLabel, ThemeLabel.submission_id == Submission.id)
+        .where(Submission.redacted_story.is_not(None))
+        .order_by(Submission.id)
     ).all()
-    items = []
-    for submission, label in rows:
-        spans = [
-            pii.Span(p.start, p.end, p.type)
-            for p in submission.pii_proposals
-            if p.status.value in ("proposed", "accepted", "added")
-        ]
-        items.append(
-            {"text": pii.redact(submission.story, spans), "themes": sorted(label.themes.split())}
-        )
-    return items
+    return [{"text": text, "themes": sorted(themes.split())} for text, themes in rows]

@@ -12,7 +12,6 @@ from engage.models import (
     Purpose,
     Submission,
     TaggingStatus,
-    ThemeLabel,
 )
 from engage.nlp.themes import THEMES
 from engage.services import intake, notices, receipts, tagging
@@ -87,10 +86,21 @@ def test_a_withdrawn_story_is_not_tagged(ctx):
 
 
 def test_officer_labels_become_training_items_on_redacted_text(ctx):
+    from engage.models import Role
+    from engage.services import moderation
+    from tests import factories
+
+    officer = factories.user(role=Role.ENGAGEMENT_OFFICER)
     submission = stored()
     tagging.tag_submission(submission.id)
-    db.session.add(ThemeLabel(submission_id=submission.id, themes="transport"))
-    db.session.commit()
+    db.session.expire_all()
+    submission = db.session.get(Submission, submission.id)
+    moderation.confirm_themes(submission.id, officer, submission.version, ["transport"])
+    # Not yet: the redaction has not been confirmed by an officer.
+    assert tagging.corrections_for_training() == []
+    submission = db.session.get(Submission, submission.id)
+    decisions = {p.id: True for p in submission.pii_proposals}
+    moderation.confirm_redaction(submission.id, officer, submission.version, decisions)
     items = tagging.corrections_for_training()
     assert items == [
         {
@@ -99,6 +109,8 @@ def test_officer_labels_become_training_items_on_redacted_text(ctx):
             "themes": ["transport"],
         }
     ]
+    intake.withdraw(submission.id, keep_count=True, channel=Channel.WEB, language="en")
+    assert tagging.corrections_for_training() == []
 
 
 @pytest.fixture
