@@ -105,7 +105,7 @@ def upgrade():
     # The audit log is append-only in the database as well as in the application.
     if op.get_bind().dialect.name == 'postgresql':
         op.execute(
-            "CREATE FUNCTION audit_events_append_only() RETURNS trigger AS $$ "
+            "CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger AS $$ "
             "BEGIN RAISE EXCEPTION 'the audit log is append-only'; END; $$ LANGUAGE plpgsql"
         )
         op.execute(
