@@ -58,7 +58,35 @@ def start_session_clock() -> None:
     now = now_ts()
     session["signed_in_at"] = now
     session["seen_at"] = now
+    # When the person last proved who they are; sensitive screens ask again after a while.
+    session["confirmed_at"] = now
     session.permanent = True
+
+
+RECONFIRM_AFTER_SECONDS = 15 * 60
+
+
+def recently_confirmed() -> bool:
+    return now_ts() - session.get("confirmed_at", 0) <= RECONFIRM_AFTER_SECONDS
+
+
+def mark_confirmed() -> None:
+    session["confirmed_at"] = now_ts()
+
+
+def needs_recent_confirmation(view):
+    """Sensitive screens (equality answers, exports) ask staff for a fresh code when
+    they last gave one more than 15 minutes ago (ASVS 3.7.1)."""
+    import functools
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_user.is_authenticated and current_user.needs_two_factor:
+            if not recently_confirmed():
+                return redirect(url_for("auth.confirm_identity", next=request.full_path))
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 def enforce_session_limits():

@@ -50,6 +50,7 @@ STAFF_MATRIX = {
     "admin.end_membership": ("/admin/memberships/{membership_id}/end", SECRETARIAT_ONLY),
     "auth.sign_out": ("/sign-out", ANY_ACCOUNT),
     "auth.account_security": ("/account/security", ANY_ACCOUNT),
+    "auth.confirm_identity": ("/sign-in/confirm", ANY_ACCOUNT),
     "officer.group_list": ("/officer/groups", OFFICERS),
     "officer.group_detail": ("/officer/groups/{group_id}", OFFICERS),
     "officer.verify_group": ("/officer/groups/{group_id}/verify", OFFICERS),

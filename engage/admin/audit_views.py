@@ -13,6 +13,7 @@ from engage.admin import bp
 from engage.equality import QUESTIONS
 from engage.models import Role
 from engage.permissions import require_role
+from engage.security import needs_recent_confirmation
 from engage.services import audit, intake
 from engage.services.keyset import Cursor
 
@@ -65,6 +66,7 @@ def audit_log():
 
 @bp.get("/stories/<int:submission_id>/equality")
 @require_role(Role.ADMIN)
+@needs_recent_confirmation
 def equality_answers(submission_id: int):
     """Special category data, shown one story at a time and audited every time: for
     answering a resident's request or checking data quality, never for moderation."""

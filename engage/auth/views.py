@@ -10,7 +10,7 @@ from engage.extensions import limiter
 from engage.forms import apply_service_errors
 from engage.permissions import public, signed_in
 from engage.redirects import safe_next
-from engage.security import now_ts, start_session_clock
+from engage.security import mark_confirmed, now_ts, start_session_clock
 from engage.services import accounts
 from engage.services import two_factor as second_step
 from engage.services.transaction import ServiceError
@@ -143,6 +143,27 @@ def set_up_two_factor():
         secret=second_step.secret_for_display(user),
         title="Set up two-step sign-in",
     )
+
+
+@bp.route("/sign-in/confirm", methods=["GET", "POST"])
+@signed_in
+@limiter.limit(_two_factor_limit, methods=["POST"], key_func=lambda: f"confirm:{current_user.id}")
+def confirm_identity():
+    """Ask a signed-in staff member for a fresh code before a sensitive screen."""
+    next_url = safe_next(request.args.get("next"), url_for("staff.home"))
+    user = current_user._get_current_object()
+    if not user.two_factor_enrolled:
+        return redirect(next_url)
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            second_step.verify(user.id, form.code.data)
+        except ServiceError as refused:
+            apply_service_errors(form, refused.errors)
+        else:
+            mark_confirmed()
+            return redirect(next_url)
+    return render_template("auth/confirm_identity.html", form=form, title="Confirm it is you")
 
 
 @bp.route("/account/security", methods=["GET", "POST"])

@@ -64,3 +64,28 @@ def test_bad_search_input_is_explained_not_a_crash(client, login_as):
     response = client.get("/admin/audit?object_id=abc&on_or_after=yesterday")
     assert response.status_code == 200
     assert page(response).select(".error-summary")
+
+
+def test_equality_answers_ask_for_a_fresh_code_after_15_minutes(app, client, login_as):
+    from datetime import timedelta
+
+    from freezegun import freeze_time
+
+    from tests.helpers import field_error, submit_form, totp_code
+
+    with app.app_context():
+        story_id = factories.submission(equality=True).id
+    with freeze_time() as clock:
+        login_as(Role.ADMIN)
+        assert client.get(f"/admin/stories/{story_id}/equality").status_code == 200
+        clock.tick(timedelta(minutes=16))
+        url = f"/admin/stories/{story_id}/equality"
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/sign-in/confirm?next=")
+        confirm = response.headers["Location"]
+        wrong = submit_form(client, confirm, {"code": "000000"})
+        assert field_error(wrong, "code")
+        right = submit_form(client, confirm, {"code": totp_code()})
+        assert right.status_code == 302 and right.headers["Location"] == url
+        assert client.get(url).status_code == 200
