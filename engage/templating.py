@@ -49,6 +49,7 @@ def register_template_helpers(app: Flask) -> None:
             if role in SECRETARIAT_ROLES:
                 items.append(("admin.register", "Membership register"))
             if role is Role.ADMIN:
+                items.append(("admin.users", "Staff accounts"))
                 items.append(("admin.audit_log", "Audit log"))
             items.append(("auth.account_security", "Your account"))
         return {"nav_items": items, "site_name": "Engage"}

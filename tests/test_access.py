@@ -59,6 +59,9 @@ STAFF_MATRIX = {
     "officer.enter_story": ("/officer/stories/new", OFFICERS),
     "officer.story_sent": ("/officer/stories/sent", OFFICERS),
     "admin.audit_log": ("/admin/audit", ADMINS),
+    "admin.users": ("/admin/users", ADMINS),
+    "admin.reset_two_factor": ("/admin/users/{user_id}/reset-two-factor", ADMINS),
+    "admin.unlock": ("/admin/users/{user_id}/unlock", ADMINS),
     "admin.equality_answers": ("/admin/stories/{submission_id}/equality", ADMINS),
     "moderation.queue": ("/moderation/", OFFICERS),
     "moderation.urgent": ("/moderation/urgent", OFFICERS),
@@ -86,6 +89,8 @@ STAFF_MATRIX = {
 # POST-only endpoints: checked with a POST that carries a valid CSRF token.
 POST_ONLY = {
     "auth.sign_out",
+    "admin.reset_two_factor",
+    "admin.unlock",
     "moderation.claim",
     "moderation.release",
     "moderation.confirm_redaction",
@@ -150,6 +155,7 @@ def ids(app):
             "group_id": group.id,
             "submission_id": story.id,
             "flag_id": raised.id,
+            "user_id": factories.user(role=Role.WORKING_GROUP_MEMBER).id,
         }
 
 

@@ -1,0 +1,70 @@
+"""Staff accounts for administrators: who has two-step sign-in, who is locked out, and
+the two things an administrator may do about it. Both are audited."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from engage.admin import bp
+from engage.extensions import db
+from engage.models import Role, User
+from engage.permissions import require_role
+from engage.security import needs_recent_confirmation, recently_confirmed
+from engage.services import audit, two_factor
+
+
+def _account_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _confirm_first():
+    return redirect(url_for("auth.confirm_identity", next=url_for("admin.users")))
+
+
+@bp.get("/users")
+@require_role(Role.ADMIN)
+@needs_recent_confirmation
+def users():
+    accounts = db.session.scalars(select(User).order_by(User.role, User.email)).all()
+    return render_template(
+        "admin/users.html",
+        accounts=accounts,
+        is_locked=two_factor.is_locked,
+        title="Staff accounts",
+    )
+
+
+@bp.post("/users/<int:user_id>/reset-two-factor")
+@require_role(Role.ADMIN)
+def reset_two_factor(user_id: int):
+    if not recently_confirmed():
+        return _confirm_first()
+    account = _account_or_404(user_id)
+    if account.id == current_user.id:
+        flash("You can't reset your own two-step sign-in here; ask another administrator.", "error")
+        return redirect(url_for("admin.users"))
+    two_factor.reset(account.id, by=current_user._get_current_object())
+    flash(
+        f"Two-step sign-in reset for {account.display_name}. They set it up again when they "
+        "next sign in, and have been emailed.",
+        "success",
+    )
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/unlock")
+@require_role(Role.ADMIN)
+def unlock(user_id: int):
+    if not recently_confirmed():
+        return _confirm_first()
+    account = _account_or_404(user_id)
+    two_factor.clear_failures(account)
+    audit.record("account.unlocked", object_type="user", object_id=account.id)
+    db.session.commit()
+    flash(f"{account.display_name} can sign in again.", "success")
+    return redirect(url_for("admin.users"))
