@@ -41,6 +41,10 @@ def _pending_key() -> str:
     return "pending:" + str(pending.get("id", "")).partition(":")[0]
 
 
+def _signed_in_key() -> str:
+    return f"signed-in:{current_user.get_id().partition(':')[0]}"
+
+
 def _complete(user, next_url: str):
     # A fresh session once both steps are done: nothing from before survives (ASVS 3.2.1).
     session.clear()
@@ -147,7 +151,7 @@ def set_up_two_factor():
 
 @bp.route("/sign-in/confirm", methods=["GET", "POST"])
 @signed_in
-@limiter.limit(_two_factor_limit, methods=["POST"], key_func=lambda: f"confirm:{current_user.id}")
+@limiter.limit(_two_factor_limit, methods=["POST"], key_func=_signed_in_key)
 def confirm_identity():
     """Ask a signed-in staff member for a fresh code before a sensitive screen."""
     next_url = safe_next(request.args.get("next"), url_for("staff.home"))
@@ -168,6 +172,7 @@ def confirm_identity():
 
 @bp.route("/account/security", methods=["GET", "POST"])
 @signed_in
+@limiter.limit(_two_factor_limit, methods=["POST"], key_func=_signed_in_key)
 def account_security():
     user = current_user._get_current_object()
     form = CodeForm()

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import pyotp
 import segno
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from engage.extensions import db
 from engage.models import RecoveryCode, User
@@ -91,6 +91,21 @@ def secret_for_display(user: User) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+def _claim_step(user: User, step: int) -> bool:
+    """Record that the code for `step` has been used, only if no later or equal step has
+    been: one conditional UPDATE, so two requests racing with one code can't both pass."""
+    moved = db.session.execute(
+        update(User)
+        .where(User.id == user.id, User.totp_last_step < step)
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved == 1:
+        user.totp_last_step = step
+        db.session.expire(user, ["totp_last_step"])
+    return moved == 1
+
+
 def _matching_step(secret: str, code: str, now: float | None = None) -> int | None:
     """The time step a 6-digit code belongs to, allowing one step of clock drift."""
     now = time.time() if now is None else now
@@ -103,7 +118,9 @@ def _matching_step(secret: str, code: str, now: float | None = None) -> int | No
 
 
 def _clean(code: str) -> str:
-    return "".join(ch for ch in code if ch.isalnum()).upper()
+    """Digits and letters as typed, ASCII only: "492 036", "k7qm-x2pd9" (other scripts'
+    digits can't be a code, and compare_digest needs ASCII)."""
+    return "".join(ch for ch in code or "" if ch.isascii() and ch.isalnum()).upper()
 
 
 @transactional
@@ -122,12 +139,20 @@ def confirm_enrolment(user_id: int, code: str) -> list[str]:
     user = db.session.get(User, user_id)
     if user.totp_secret is None or user.totp_confirmed_at is not None:
         raise ServiceError({"code": "Start setting up your authenticator app again"})
+    if is_locked(user):
+        raise ServiceError({"code": locked_message()})
     step = _matching_step(user.totp_secret, _clean(code))
-    if step is None:
+    if step is None or not _claim_step(user, step):
         register_failure(user)
-        raise ServiceError({"code": "The code is not right. Check your app and try again"})
+        db.session.commit()  # the failure counts even though the step is refused
+        raise ServiceError(
+            {
+                "code": locked_message()
+                if is_locked(user)
+                else "The code is not right. Check your app and try again"
+            }
+        )
     user.totp_confirmed_at = utcnow()
-    user.totp_last_step = step
     codes = _replace_recovery_codes(user)
     audit.record("two_factor.enrolled", object_type="user", object_id=user.id, actor=user)
     _tell_user(user, "Two-step sign-in was set up on your Engage account")
@@ -145,8 +170,7 @@ def verify(user_id: int, code: str) -> User:
     cleaned = _clean(code)
     if len(cleaned) == 6 and cleaned.isdigit():
         step = _matching_step(user.totp_secret, cleaned)
-        if step is not None and step > user.totp_last_step:
-            user.totp_last_step = step
+        if step is not None and _claim_step(user, step):
             clear_failures(user)
             return user
     elif len(cleaned) == RECOVERY_CODE_LENGTH and _use_recovery_code(user, cleaned):
@@ -190,17 +214,18 @@ def _replace_recovery_codes(user: User) -> list[str]:
 
 
 def _use_recovery_code(user: User, cleaned: str) -> bool:
-    found = db.session.scalar(
-        select(RecoveryCode).where(
+    # One conditional UPDATE: of two requests racing with the same code, one wins.
+    used = db.session.execute(
+        update(RecoveryCode)
+        .where(
             RecoveryCode.user_id == user.id,
             RecoveryCode.code_hash == _hash(cleaned),
             RecoveryCode.used_at.is_(None),
         )
-    )
-    if found is None:
-        return False
-    found.used_at = utcnow()
-    return True
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return used == 1
 
 
 def recovery_codes_left(user_id: int) -> int:
@@ -217,12 +242,19 @@ def recovery_codes_left(user_id: int) -> int:
 def regenerate_recovery_codes(user_id: int, code: str) -> list[str]:
     """New recovery codes (the old ones stop working); needs a current authenticator code."""
     user = db.session.get(User, user_id)
+    if is_locked(user):
+        raise ServiceError({"code": locked_message()})
     step = _matching_step(user.totp_secret or "", _clean(code))
-    if step is None or step <= user.totp_last_step:
+    if step is None or not _claim_step(user, step):
         register_failure(user)
         db.session.commit()
-        raise ServiceError({"code": "Enter the 6-digit code from your authenticator app"})
-    user.totp_last_step = step
+        raise ServiceError(
+            {
+                "code": locked_message()
+                if is_locked(user)
+                else "Enter the 6-digit code from your authenticator app"
+            }
+        )
     codes = _replace_recovery_codes(user)
     audit.record("two_factor.recovery_codes_replaced", object_type="user", object_id=user.id)
     _tell_user(user, "New recovery codes were made for your Engage account")

@@ -227,3 +227,71 @@ def test_admin_reset_makes_the_user_set_up_again_and_ends_sessions(app, client, 
     assert client.get("/staff/").headers["Location"].startswith("/sign-in")
     response = password_step(client, email="engagement-officer@test.example")
     assert response.headers["Location"] == "/sign-in/set-up"
+
+
+@pytest.mark.parametrize("code", ["٤٩٢٠٣٦", "¹²³⁴⁵⁶", "ÉÉÉÉÉÉÉÉÉÉ", "é"])
+def test_codes_in_other_scripts_are_refused_and_counted(app, client, officer, code):
+    password_step(client)
+    response = submit_form(client, "/sign-in/code", {"code": code})
+    assert response.status_code == 200
+    assert field_error(response, "code")
+    with app.app_context():
+        assert db.session.get(User, officer).failed_sign_ins == 1
+
+
+def test_wrong_codes_while_setting_up_count_toward_the_lock(app, client, new_officer):
+    password_step(client)
+    client.get("/sign-in/set-up")
+    for _ in range(5):
+        response = submit_form(client, "/sign-in/set-up", {"code": "000000"})
+    assert "too many wrong attempts" in field_error(response, "code")
+    with app.app_context():
+        assert db.session.get(User, new_officer).locked_until is not None
+
+
+def test_new_recovery_codes_respect_the_lock_and_the_rate_limit(app, client, login_as):
+    user_id = login_as(Role.SECRETARIAT)
+    statuses = [
+        submit_form(client, "/account/security", {"code": f"{n:06d}"}).status_code
+        for n in range(12)
+    ]
+    assert 429 in statuses
+    limiter.reset()
+    with app.app_context():
+        assert db.session.get(User, user_id).locked_until is not None
+    response = submit_form(client, "/account/security", {"code": totp_code(1)})
+    assert "too many wrong attempts" in field_error(response, "code")
+
+
+@pytest.mark.parametrize("kind", ["totp", "recovery"])
+def test_one_code_sent_twice_at_the_same_moment_works_once(app, officer, kind):
+    """Two requests racing with one code: a conditional UPDATE lets exactly one through."""
+    import threading
+
+    from engage.services import two_factor
+    from engage.services.transaction import ServiceError
+
+    with app.app_context():
+        codes = two_factor._replace_recovery_codes(db.session.get(User, officer))
+        db.session.commit()
+    code = totp_code() if kind == "totp" else codes[0]
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+
+    def attempt() -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                two_factor.verify(officer, code)
+                results.append("accepted")
+            except ServiceError:
+                results.append("refused")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(results) == ["accepted", "refused"]
