@@ -8,6 +8,7 @@ the one state machine, and writes an audit row in the same transaction."""
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -260,30 +261,26 @@ def add_redaction(
     if errors:
         raise ServiceError(errors)
     story = submission.story or ""
-    lowered, needle = story.lower(), phrase.lower()
-    starts, position = [], lowered.find(needle)
-    while position != -1:
-        starts.append(position)
-        position = lowered.find(needle, position + len(needle))
-    if not starts:
+    # Search the story itself, ignoring case: lower-casing first would move offsets
+    # for letters such as "İ" whose lower case is two characters.
+    places = [m.span() for m in re.finditer(re.escape(phrase), story, re.IGNORECASE)]
+    if not places:
         raise ServiceError(
             {"phrase": "Those words are not in the story. Copy them exactly as they appear"}
         )
-    for start in starts:
+    for start, end in places:
         submission.pii_proposals.append(
-            PiiProposal(
-                start=start, end=start + len(phrase), type=kind, status=ProposalStatus.ADDED
-            )
+            PiiProposal(start=start, end=end, type=kind, status=ProposalStatus.ADDED)
         )
     submission.redaction_confirmed_at = None
     audit.record(
         "redaction.added",
         object_type="submission",
         object_id=submission.id,
-        detail=f"type={kind} places={len(starts)}",
+        detail=f"type={kind} places={len(places)}",
         actor=officer,
     )
-    return len(starts)
+    return len(places)
 
 
 @transactional

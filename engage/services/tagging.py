@@ -15,7 +15,9 @@ from sqlalchemy import or_, select
 from engage.extensions import db
 from engage.models import (
     PiiProposal,
+    ProposalStatus,
     Submission,
+    SubmissionStatus,
     SubmissionTheme,
     TaggingStatus,
     Theme,
@@ -60,20 +62,43 @@ def _apply_tags(submission: Submission) -> None:
     text = submission.story
     result = tagger().tag([text])[0]
     themes = {t.slug: t for t in db.session.scalars(select(Theme))}
-    submission.theme_scores = [
-        SubmissionTheme(theme=themes[slug], score=score, suggested=slug in result.themes)
-        for slug, score in result.scores.items()
-        if slug in themes
-    ]
-    submission.pii_proposals = [
-        PiiProposal(start=span.start, end=span.end, type=span.type) for span in pii.find(text)
-    ]
+    # Update scores in place: replacing the rows would insert before deleting and break
+    # the one-score-per-theme rule when a story is tagged again.
+    existing = {s.theme_id: s for s in submission.theme_scores}
+    for slug, score in result.scores.items():
+        if slug not in themes:
+            continue
+        row = existing.get(themes[slug].id)
+        if row is None:
+            row = SubmissionTheme(theme=themes[slug])
+            submission.theme_scores.append(row)
+        row.score = score
+        row.suggested = slug in result.themes
+    _replace_detected_proposals(submission, pii.find(text))
+    # Anyone with the story open in moderation is looking at old suggestions: their next
+    # change is refused and they see these.
+    submission.version += 1
     detected = language.detect(text)
     submission.language = detected.code
     submission.language_flagged = not detected.is_english
     submission.tagging_status = TaggingStatus.DONE
     submission.tagged_at = datetime.now(UTC)
     submission.tagging_next_attempt_at = None
+
+
+def _replace_detected_proposals(submission: Submission, spans: list[pii.Span]) -> None:
+    """New detector findings, without undoing an officer's work: once the redaction has
+    been confirmed or the story decided, the officer's choices stand; words marked by hand
+    are always kept."""
+    if (
+        submission.redaction_confirmed_at is not None
+        or submission.status is not SubmissionStatus.RECEIVED
+    ):
+        return
+    by_hand = [p for p in submission.pii_proposals if p.status is ProposalStatus.ADDED]
+    submission.pii_proposals = by_hand + [
+        PiiProposal(start=span.start, end=span.end, type=span.type) for span in spans
+    ]
 
 
 def _record_failure(submission_id: int, error: Exception) -> None:

@@ -290,3 +290,30 @@ def test_withdrawal_erases_everything_moderation_wrote(story, officer):
     assert "unsafe" not in flag.concern and flag.category.value == "risk_to_life"
     with pytest.raises(Exception):  # noqa: B017 - NotFound: a withdrawn story can't be changed
         moderation.claim(story.id, officer)
+
+
+def test_marking_by_hand_finds_the_right_place_after_dotted_capital_i(ctx, officer):
+    story = factories.submission("İstanbul'dan geldik. Mehmet Demir said we had to leave.")
+    moderation.add_redaction(story.id, officer, story.version, phrase="mehmet demir", kind="NAME")
+    story = fresh(story.id)
+    added = [p for p in story.pii_proposals if p.status is ProposalStatus.ADDED]
+    assert [story.story[p.start : p.end] for p in added] == ["Mehmet Demir"]
+
+
+def test_a_tagging_retry_keeps_words_marked_by_hand_and_confirmed_choices(ctx, officer):
+    from engage.services import tagging
+
+    story = factories.submission("I work at Greenfield Tyres and my boss calls me names.")
+    moderation.add_redaction(
+        story.id, officer, story.version, phrase="Greenfield Tyres", kind="ADDRESS"
+    )
+    seen = fresh(story.id).version
+    tagging.tag_submission(story.id)  # a retry after a failure, say
+    story = fresh(story.id)
+    assert any(p.status is ProposalStatus.ADDED for p in story.pii_proposals)
+    assert story.version > seen  # an officer's open page is now out of date
+    confirmed = confirm_all(story, officer)
+    assert "Greenfield Tyres" not in confirmed.redacted_story
+    tagging.tag_submission(story.id)
+    assert fresh(story.id).redacted_story == confirmed.redacted_story
+    assert fresh(story.id).redaction_confirmed_at is not None
