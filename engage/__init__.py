@@ -21,6 +21,10 @@ def create_app(config: BaseConfig | None = None) -> Flask:
     )
     app.config.from_object(config)
     app.config["ENGAGE_ENV"] = config.ENV_NAME
+    # Ids in URLs fit the database's integer columns; a larger number is simply not found.
+    from engage.forms import DatabaseIdConverter
+
+    app.url_map.converters["int"] = DatabaseIdConverter
 
     if app.config["TRUSTED_PROXY_COUNT"]:
         count = app.config["TRUSTED_PROXY_COUNT"]

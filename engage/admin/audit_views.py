@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import abort, render_template, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -11,6 +13,7 @@ from wtforms.validators import NumberRange, Optional
 
 from engage.admin import bp
 from engage.equality import QUESTIONS
+from engage.ids import MAX_ID
 from engage.models import Role
 from engage.permissions import require_role
 from engage.security import needs_recent_confirmation
@@ -33,9 +36,17 @@ class AuditSearchForm(FlaskForm):
         ],
         validators=[Optional()],
     )
-    object_id = IntegerField("Record number", validators=[Optional(), NumberRange(min=1)])
+    object_id = IntegerField(
+        "Record number",
+        validators=[Optional(), NumberRange(min=1, max=MAX_ID, message="Enter a record number")],
+    )
     on_or_after = DateField("From", validators=[Optional()])
     on_or_before = DateField("To", validators=[Optional()])
+
+
+SEARCH_FIELDS = ("actor", "action", "object_type", "object_id", "on_or_after", "on_or_before")
+# Dates past this can't have an end of day added to them.
+LATEST_DATE = date(9998, 12, 31)
 
 
 @bp.get("/audit")
@@ -52,15 +63,23 @@ def audit_log():
             action=form.action.data or "",
             object_type=form.object_type.data or "",
             object_id=form.object_id.data,
-            on_or_after=form.on_or_after.data,
-            on_or_before=form.on_or_before.data,
+            on_or_after=min(form.on_or_after.data, LATEST_DATE) if form.on_or_after.data else None,
+            on_or_before=min(form.on_or_before.data, LATEST_DATE)
+            if form.on_or_before.data
+            else None,
         )
     page = audit.search(
         filters,
         after=Cursor.decode(request.args.get("after")),
         before=Cursor.decode(request.args.get("before")),
     )
-    kept = {k: v for k, v in request.args.items() if k not in ("after", "before") and v}
+    # Only the search's own fields travel into the page links (never url_for's _anchor,
+    # _external and the like).
+    kept = {
+        name: request.args[name]
+        for name in SEARCH_FIELDS
+        if request.args.get(name) and len(request.args[name]) <= 254
+    }
     return render_template("admin/audit.html", form=form, page=page, kept=kept, title="Audit log")
 
 

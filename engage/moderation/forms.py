@@ -7,6 +7,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
+from engage.forms import parse_id
 from engage.groups.forms import CheckboxesField
 from engage.models import SafeguardingCategory
 from engage.services.moderation import (
@@ -31,9 +32,9 @@ PII_TYPE_LABELS = [
 class VersionedForm(FlaskForm):
     version = HiddenField()
 
-    def version_number(self) -> int:
-        value = (self.version.data or "").strip()
-        return int(value) if value.isdigit() else -1
+    def version_number(self) -> int | None:
+        """The version the officer saw, or None if the form didn't carry one."""
+        return parse_id(self.version.data)
 
 
 class RedactionForm(VersionedForm):
@@ -46,9 +47,11 @@ class RedactionForm(VersionedForm):
     def decisions(self, formdata) -> dict[int, bool]:
         chosen = {}
         for key, value in formdata.items():
-            number = key.removeprefix("proposal-")
-            if key.startswith("proposal-") and number.isdigit() and value in ("remove", "keep"):
-                chosen[int(number)] = value == "remove"
+            number = (
+                parse_id(key.removeprefix("proposal-")) if key.startswith("proposal-") else None
+            )
+            if number is not None and value in ("remove", "keep"):
+                chosen[number] = value == "remove"
         return chosen
 
 

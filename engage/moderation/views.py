@@ -8,7 +8,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from engage.clock import LONDON
-from engage.forms import apply_service_errors
+from engage.forms import apply_service_errors, parse_id
 from engage.models import Channel, Role, SubmissionStatus
 from engage.moderation import bp
 from engage.moderation.forms import (
@@ -189,6 +189,9 @@ def _act(submission_id: int, name: str, form, action, success: str, *, to_queue:
     """Run one change from the review screen and answer as the outcome needs."""
     if not form.validate_on_submit():
         return _review_page(submission_id, status=400, **{name: form})
+    if hasattr(form, "version_number") and form.version_number() is None:
+        form.form_errors.append("This page was incomplete. Reload the story and try again")
+        return _review_page(submission_id, status=400, **{name: form})
     try:
         action(form)
     except NotFound:
@@ -271,16 +274,13 @@ def add_redaction(submission_id: int):
 @require_role(*OFFICERS)
 def remove_added_redaction(submission_id: int):
     form = RemoveAddedForm(prefix="remove")
-    proposal = (form.proposal_id.data or "").strip()
+    proposal = parse_id(form.proposal_id.data)
     return _act(
         submission_id,
         "remove",
         form,
         lambda f: moderation.remove_added_redaction(
-            submission_id,
-            _officer(),
-            f.version_number(),
-            int(proposal) if proposal.isdigit() else -1,
+            submission_id, _officer(), f.version_number(), proposal or 0
         ),
         "No longer marked for removal. Confirm the redaction again.",
     )

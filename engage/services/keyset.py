@@ -8,6 +8,8 @@ from datetime import datetime
 
 from sqlalchemy import Select, tuple_
 
+from engage.ids import MAX_ID
+
 
 @dataclass(frozen=True)
 class Cursor:
@@ -30,7 +32,7 @@ class Cursor:
             number = int(ident)
         except ValueError:
             return None
-        if moment.tzinfo is None or number < 0:
+        if moment.tzinfo is None or not 0 < number <= MAX_ID:
             return None
         return cls(moment, number)
 

@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from engage.extensions import db
+from engage.ids import parse_id
 from engage.models import (
     PiiProposal,
     ProposalStatus,
@@ -150,10 +151,12 @@ def _take(submission_id: int, officer: User, version: int | None) -> Submission:
     submission = get(submission_id)
     if submission.is_withdrawn:
         raise NotFound(submission_id)
+    if version is None:
+        raise ServiceError({"form": "This page was incomplete. Reload the story and try again"})
     holder = live_holder(submission)
     if holder is not None and holder.id != officer.id:
         raise ClaimedByOther(holder, submission.claimed_until)
-    expected = submission.version if version is None else version
+    expected = version
     moved = db.session.execute(
         update(Submission)
         .where(Submission.id == submission_id, Submission.version == expected)
@@ -175,6 +178,9 @@ def _editable(submission: Submission) -> None:
 
 @transactional
 def claim(submission_id: int, officer: User, version: int | None = None) -> Submission:
+    """Claim a story; without a version, whatever version it has now."""
+    if version is None:
+        version = get(submission_id).version
     submission = _take(submission_id, officer, version)
     audit.record(
         "submission.claimed", object_type="submission", object_id=submission.id, actor=officer
@@ -399,7 +405,7 @@ def reject(submission_id: int, officer: User, version: int, reason: str) -> Subm
 @transactional
 def mark_duplicate(submission_id: int, officer: User, version: int, original: str) -> Submission:
     submission = _take(submission_id, officer, version)
-    original_id = int(original) if (original or "").strip().isdigit() else None
+    original_id = parse_id(original)
     first = db.session.get(Submission, original_id) if original_id else None
     if first is None or first.is_withdrawn:
         raise ServiceError({"original": "Enter the number of the story this one repeats"})

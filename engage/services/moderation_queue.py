@@ -12,6 +12,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload, load_only
 
 from engage.extensions import db
+from engage.ids import parse_id
 from engage.models import Channel, Submission, SubmissionStatus, SubmissionTheme, Theme
 from engage.services.keyset import Cursor, Page, paginate
 
@@ -40,7 +41,7 @@ class QueueFilter:
             if status_value == "any"
             else statuses.get(status_value, SubmissionStatus.RECEIVED),
             theme=args.get("theme", "")[:40],
-            area_id=int(area) if area.isdigit() and len(area) < 10 else None,
+            area_id=parse_id(area),
             language=language if language in ("en", "other") else "",
             safeguarding=args.get("safeguarding") == "yes",
             channel=channels.get(args.get("channel", "")),

@@ -89,3 +89,20 @@ def test_equality_answers_ask_for_a_fresh_code_after_15_minutes(app, client, log
         right = submit_form(client, confirm, {"code": totp_code()})
         assert right.status_code == 302 and right.headers["Location"] == url
         assert client.get(url).status_code == 200
+
+
+def test_extreme_search_values_are_not_a_crash(app, client, login_as):
+    with app.app_context():
+        for n in range(55):
+            audit.record_now("submission.viewed", object_type="submission", object_id=n + 1)
+    login_as(Role.ADMIN)
+    for query in (
+        "on_or_before=9999-12-31",
+        "on_or_after=0001-01-01",
+        "object_id=99999999999999999999",
+        "endpoint=x&_anchor=x&_external=1",
+    ):
+        response = client.get(f"/admin/audit?{query}")
+        assert response.status_code == 200, query
+    links = page(client.get("/admin/audit?_external=1&_anchor=evil")).select("a[rel=next]")
+    assert links and "evil" not in links[0]["href"] and links[0]["href"].startswith("/admin/")

@@ -221,3 +221,41 @@ def test_safeguarding_needs_a_category_and_a_concern(app, client, officer_id, st
 
 def test_missing_story_is_404(client, officer_id):
     assert client.get("/moderation/999999").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [
+        ("summary", {"summary-version": "²", "summary-summary": "x"}),
+        ("redaction", {"redaction-version": "1", "proposal-²": "remove"}),
+        ("redaction/remove", {"remove-version": "1", "remove-proposal_id": "²"}),
+        ("duplicate", {"duplicate-version": "1", "duplicate-original": "²"}),
+        ("duplicate", {"duplicate-version": "1", "duplicate-original": "999999999999"}),
+        ("approve", {"approve-version": "99999999999999999999"}),
+    ],
+)
+def test_odd_numbers_are_refused_not_a_crash(app, client, officer_id, story_id, action, data):
+    before = version(app, story_id)
+    response = post(client, story_id, action, data)
+    assert 400 <= response.status_code < 500
+    assert version(app, story_id) == before
+
+
+def test_a_form_without_its_version_asks_for_a_reload(app, client, officer_id, story_id):
+    response = post(client, story_id, "summary", {"summary-summary": "Words"})
+    assert response.status_code == 400
+    assert any("Reload the story" in m for m in error_summary(response))
+    assert "Words" in page(response).find("textarea", id="summary-summary").get_text()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/moderation/99999999999999999999",
+        "/moderation/?after=2026-01-01T00:00:00%2B00:00~99999999999999999999",
+        "/moderation/?area=99999999999",
+        "/moderation/?area=²",
+    ],
+)
+def test_huge_or_odd_ids_in_links_are_not_a_crash(client, officer_id, url):
+    assert client.get(url).status_code in (200, 404)
