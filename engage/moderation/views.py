@@ -100,6 +100,9 @@ def close_safeguarding(flag_id: int):
             closed = safeguarding.close(flag_id, _officer(), action_taken=form.action_taken.data)
         except NotFound:
             abort(404)
+        except safeguarding.AlreadyClosed:
+            flash("Someone else has already closed this concern.", "info")
+            return redirect(url_for("moderation.urgent"))
         except ServiceError as refused:
             apply_service_errors(form, refused.errors)
         else:
@@ -154,7 +157,14 @@ def _forms(submission, posted: dict):
     return defaults
 
 
-def _review_page(submission_id: int, *, status: int = 200, problem: str | None = None, **posted):
+def _review_page(
+    submission_id: int,
+    *,
+    status: int = 200,
+    problem: str | None = None,
+    open_section: str | None = None,
+    **posted,
+):
     try:
         submission = moderation.open_for_review(submission_id, _officer())
     except NotFound:
@@ -175,6 +185,7 @@ def _review_page(submission_id: int, *, status: int = 200, problem: str | None =
         problems=moderation.approval_problems(submission),
         label=LABELS[submission.status],
         problem=problem,
+        open_section=open_section,
         title=f"Story {submission.id}",
     ), status
 
@@ -197,9 +208,17 @@ def _act(submission_id: int, name: str, form, action, success: str, *, to_queue:
     except NotFound:
         abort(404)
     except ClaimedByOther as held:
-        return _review_page(submission_id, status=409, problem=_held_message(held), **{name: form})
+        return _review_page(
+            submission_id,
+            status=409,
+            problem=_held_message(held),
+            open_section=name,
+            **{name: form},
+        )
     except StaleVersion:
-        return _review_page(submission_id, status=409, problem=STALE, **{name: form})
+        return _review_page(
+            submission_id, status=409, problem=STALE, open_section=name, **{name: form}
+        )
     except ServiceError as refused:
         apply_service_errors(form, refused.errors)
         return _review_page(submission_id, status=400, **{name: form})

@@ -13,11 +13,17 @@ from engage.models import SafeguardingCategory, SafeguardingFlag, Submission, Us
 from engage.models.base import utcnow
 from engage.services import audit, outbox
 from engage.services.sanitise import plain_text
-from engage.services.transaction import NotFound, ServiceError, transactional
+from engage.services.transaction import Conflict, NotFound, ServiceError, transactional
 
 log = logging.getLogger(__name__)
 
 CONCERN_MAX_LENGTH = 2_000
+
+
+class AlreadyClosed(Conflict):
+    """Someone closed the concern first."""
+
+
 ERASED = "[Erased when the resident withdrew their story]"
 
 
@@ -84,7 +90,7 @@ def close(flag_id: int, officer: User, *, action_taken: str) -> SafeguardingFlag
     if found is None:
         raise NotFound(flag_id)
     if not found.is_open:
-        raise ServiceError({"action_taken": "This concern has already been closed"})
+        raise AlreadyClosed(flag_id)
     action_taken = plain_text(action_taken)
     if not action_taken:
         raise ServiceError({"action_taken": "Say what was done about this concern"})

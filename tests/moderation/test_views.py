@@ -145,7 +145,7 @@ def test_a_stale_page_is_refused_and_keeps_what_was_typed(app, client, officer_i
     soup = page(response)
     assert "Another officer changed this story" in soup.get_text()
     assert soup.find("textarea", id="summary-summary").get_text().strip() == "My careful words"
-    assert soup.find("input", id="summary-version")["value"] == version(app, story_id)
+    assert soup.find("input", attrs={"name": "summary-version"})["value"] == version(app, story_id)
 
 
 def test_a_story_held_by_someone_else_cannot_be_changed(app, client, officer_id, story_id):
@@ -259,3 +259,30 @@ def test_a_form_without_its_version_asks_for_a_reload(app, client, officer_id, s
 )
 def test_huge_or_odd_ids_in_links_are_not_a_crash(client, officer_id, url):
     assert client.get(url).status_code in (200, 404)
+
+
+def test_the_review_page_repeats_no_id(app, client, officer_id, story_id):
+    for phrase in ("bus driver", "headscarf"):
+        post(
+            client,
+            story_id,
+            "redaction/add",
+            {"add-version": version(app, story_id), "add-phrase": phrase, "add-kind": "NAME"},
+        )
+    ids = [tag["id"] for tag in page(client.get(review_url(story_id))).find_all(id=True)]
+    assert len(ids) == len(set(ids))
+
+
+def test_closing_a_concern_someone_already_closed_says_so(app, client, officer_id, story_id):
+    with app.app_context():
+        story = db.session.get(Submission, story_id)
+        flag_id = factories.safeguarding_flag(story).id
+    for expected in ("is closed", "already closed"):
+        response = submit_form(
+            client,
+            f"/moderation/safeguarding/{flag_id}/close",
+            {"action_taken": "Lead called back."},
+            form_url="/moderation/urgent",
+        )
+        assert response.status_code == 302
+        assert expected in page(client.get(response.headers["Location"])).get_text()
