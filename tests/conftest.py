@@ -12,7 +12,7 @@ import flask_migrate
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, text
 
 from engage import create_app
 from engage.config import TestConfig
@@ -38,9 +38,32 @@ def _snapshot() -> dict[str, list[dict]]:
         }
 
 
+def _empty_audit_log(connection) -> None:
+    """The database refuses to delete recent audit rows (by design); between tests the
+    guard is lifted for this one statement, as only the table's owner can."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_delete"))
+        connection.execute(text("DELETE FROM audit_events"))
+        connection.execute(text("ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_delete"))
+        return
+    trigger = connection.execute(
+        text(
+            "SELECT sql FROM sqlite_master "
+            "WHERE type = 'trigger' AND name = 'audit_events_no_delete'"
+        )
+    ).scalar()
+    connection.execute(text("DROP TRIGGER IF EXISTS audit_events_no_delete"))
+    connection.execute(text("DELETE FROM audit_events"))
+    if trigger:
+        connection.execute(text(trigger))
+
+
 def _restore(snapshot: dict[str, list[dict]]) -> None:
     with db.engine.begin() as connection:
         for table in reversed(db.metadata.sorted_tables):
+            if table.name == "audit_events":
+                _empty_audit_log(connection)
+                continue
             connection.execute(table.delete())
         for table in db.metadata.sorted_tables:
             if snapshot[table.name]:

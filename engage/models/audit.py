@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, event
+from sqlalchemy import Index, Integer, String, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from engage.models.base import Base, utcnow
@@ -25,8 +25,9 @@ class AuditEvent(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    # Kept if the account is later removed: the role and id at the time stay on the row.
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # A plain number, not a foreign key: the row must outlive the account unchanged (the
+    # role at the time is kept beside it), and the database refuses any update to it.
+    actor_id: Mapped[int | None] = mapped_column(Integer)
     actor_role: Mapped[str | None] = mapped_column(String(40))
     action: Mapped[str] = mapped_column(String(60), index=True)
     object_type: Mapped[str | None] = mapped_column(String(40))
@@ -35,7 +36,9 @@ class AuditEvent(Base):
     ip_address: Mapped[str | None] = mapped_column(String(45))
     request_id: Mapped[str | None] = mapped_column(String(40))
 
-    actor: Mapped[User | None] = relationship()
+    actor: Mapped[User | None] = relationship(
+        primaryjoin="foreign(AuditEvent.actor_id) == User.id", viewonly=True
+    )
 
 
 class AuditLogIsAppendOnly(Exception):

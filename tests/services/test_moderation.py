@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from freezegun import freeze_time
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engage.extensions import db
 from engage.models import (
@@ -317,3 +317,56 @@ def test_a_tagging_retry_keeps_words_marked_by_hand_and_confirmed_choices(ctx, o
     tagging.tag_submission(story.id)
     assert fresh(story.id).redacted_story == confirmed.redacted_story
     assert fresh(story.id).redaction_confirmed_at is not None
+
+
+def test_the_database_refuses_to_delete_recent_audit_rows(story, officer):
+    from sqlalchemy import delete as sql_delete
+    from sqlalchemy import text
+
+    moderation.open_for_review(story.id, officer)
+    with pytest.raises(Exception, match="append-only"):
+        db.session.execute(sql_delete(AuditEvent))
+        db.session.commit()
+    db.session.rollback()
+    if db.engine.dialect.name == "postgresql":
+        with pytest.raises(Exception, match="append-only"):
+            db.session.execute(text("TRUNCATE audit_events"))
+            db.session.commit()
+        db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 1
+
+
+def test_rows_past_retention_can_be_purged(ctx, officer):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import delete as sql_delete
+
+    from engage.services import audit
+
+    audit.record("submission.viewed", object_type="submission", object_id=1, actor=officer)
+    db.session.flush()
+    # Written seven years ago: inserted directly, as the clock can't be moved for the DB.
+    db.session.execute(
+        AuditEvent.__table__.insert().values(
+            at=datetime(2019, 1, 1, tzinfo=UTC), action="submission.viewed", detail=""
+        )
+    )
+    db.session.commit()
+    cutoff = datetime(2020, 1, 1, tzinfo=UTC)
+    db.session.execute(sql_delete(AuditEvent).where(AuditEvent.at < cutoff))
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 1
+
+
+def test_removing_an_account_leaves_its_audit_rows_as_they_were(ctx):
+    from sqlalchemy import delete as sql_delete
+
+    from engage.models import User
+    from engage.services import audit
+
+    leaver = factories.user(role=Role.ENGAGEMENT_OFFICER, email="leaver@test.example")
+    audit.record_now("submission.viewed", object_type="submission", object_id=1, actor=leaver)
+    db.session.execute(sql_delete(User).where(User.id == leaver.id))
+    db.session.commit()
+    event = db.session.scalars(select(AuditEvent)).one()
+    assert (event.actor_id, event.actor_role) == (leaver.id, "engagement_officer")
