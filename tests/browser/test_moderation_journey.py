@@ -136,3 +136,21 @@ def test_a_second_officer_sees_who_holds_the_story(app, browser, page, live_serv
     expect(other.locator(".claim")).to_contain_text("Demo Engagement Officer is working on this")
     check(other)
     other.context.close()
+
+
+def test_admin_pages_are_accessible(app, page, live_server):
+    with app.app_context():
+        demo.load_demo_data()
+    story_id = _story_id(app, "stopped and searched")
+    sign_in(page, live_server, "admin@engage.example", demo.DEMO_PASSWORD)
+    page.goto(f"{live_server}/moderation/{story_id}")  # writes an audit row
+    for path in ["/admin/users", "/admin/audit", f"/admin/stories/{story_id}/equality"]:
+        page.goto(f"{live_server}{path}")
+        check(page)
+    page.goto(f"{live_server}/admin/audit")
+    page.get_by_text("Search").first.click()
+    page.get_by_label("Record number").fill("0")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    check(page)
+    expect(page.locator("tbody")).to_contain_text("submission.viewed")
