@@ -4,16 +4,14 @@ from urllib.parse import urlsplit
 
 
 def safe_next(target: str | None, fallback: str) -> str:
-    if not target:
+    # A local path only: not protocol-relative or backslashed, no scheme, no host.
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
         return fallback
-    parts = urlsplit(target)
-    # A local path only: no scheme, no host, and not protocol-relative or backslashed.
-    if (
-        parts.scheme
-        or parts.netloc
-        or not target.startswith("/")
-        or target.startswith(("//", "/\\"))
-    ):
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # e.g. a "host" that is invalid under NFKC normalisation ("//／")
+        return fallback
+    if parts.scheme or parts.netloc:
         return fallback
     if any(ord(ch) < 32 for ch in target):
         return fallback

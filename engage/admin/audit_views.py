@@ -49,6 +49,10 @@ SEARCH_FIELDS = ("actor", "action", "object_type", "object_id", "on_or_after", "
 LATEST_DATE = date(9998, 12, 31)
 
 
+def _text(value: str | None) -> str:
+    return (value or "").replace("\x00", "")[:254]
+
+
 @bp.get("/audit")
 @require_role(Role.ADMIN)
 def audit_log():
@@ -59,9 +63,10 @@ def audit_log():
     filters = audit.AuditFilter()
     if request.args and form.validate():
         filters = audit.AuditFilter(
-            actor_email=form.actor.data or "",
-            action=form.action.data or "",
-            object_type=form.object_type.data or "",
+            # PostgreSQL text can't hold NUL: a search for one simply finds nothing.
+            actor_email=_text(form.actor.data),
+            action=_text(form.action.data),
+            object_type=_text(form.object_type.data),
             object_id=form.object_id.data,
             on_or_after=min(form.on_or_after.data, LATEST_DATE) if form.on_or_after.data else None,
             on_or_before=min(form.on_or_before.data, LATEST_DATE)

@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from engage.extensions import db
-from engage.ids import parse_id
+from engage.ids import MAX_ID, parse_id
 from engage.models import (
     PiiProposal,
     ProposalStatus,
@@ -153,6 +153,8 @@ def _take(submission_id: int, officer: User, version: int | None) -> Submission:
         raise NotFound(submission_id)
     if version is None:
         raise ServiceError({"form": "This page was incomplete. Reload the story and try again"})
+    if version >= MAX_ID:
+        raise StaleVersion(submission_id)  # never a real version; one more wouldn't fit
     holder = live_holder(submission)
     if holder is not None and holder.id != officer.id:
         raise ClaimedByOther(holder, submission.claimed_until)

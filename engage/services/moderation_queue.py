@@ -5,6 +5,7 @@ stories costs what the first does. The story text is never loaded here."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -15,6 +16,9 @@ from engage.extensions import db
 from engage.ids import parse_id
 from engage.models import Channel, Submission, SubmissionStatus, SubmissionTheme, Theme
 from engage.services.keyset import Cursor, Page, paginate
+
+# Theme slugs as the reference data writes them; anything else filters nothing.
+THEME_SLUG = re.compile(r"[a-z_]{1,40}")
 
 
 @dataclass(frozen=True)
@@ -35,12 +39,13 @@ class QueueFilter:
         channels = {c.value: c for c in Channel}
         status_value = args.get("status", SubmissionStatus.RECEIVED.value)
         area = args.get("area", "")
+        theme = args.get("theme", "")
         language = args.get("language", "")
         return cls(
             status=None
             if status_value == "any"
             else statuses.get(status_value, SubmissionStatus.RECEIVED),
-            theme=args.get("theme", "")[:40],
+            theme=theme if THEME_SLUG.fullmatch(theme) else "",
             area_id=parse_id(area),
             language=language if language in ("en", "other") else "",
             safeguarding=args.get("safeguarding") == "yes",

@@ -185,3 +185,12 @@ def test_next_only_goes_to_this_site(client, officer, target, expected):
 def test_signed_in_user_visiting_sign_in_goes_on(client, officer):
     sign_in(client)
     assert client.get("/sign-in").headers["Location"] == "/staff/"
+
+
+@pytest.mark.parametrize("target", ["//／", "//%EF%BC%8F", "/\\evil.example", "//evil.example"])
+def test_odd_next_values_fall_back_to_staff_home(client, officer, target):
+    from urllib.parse import quote
+
+    response = sign_in(client, url=f"/sign-in?next={quote(target, safe='%')}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/staff/"
