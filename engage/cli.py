@@ -94,13 +94,10 @@ def reset_two_factor(email: str) -> None:
 @with_appcontext
 def unlock_user(email: str) -> None:
     """Lift a lock from too many wrong attempts before it runs out by itself."""
-    from engage.extensions import db
-    from engage.services import audit, two_factor
+    from engage.services import two_factor
 
     user = _user_by_email(email)
-    two_factor.clear_failures(user)
-    audit.record("account.unlocked", object_type="user", object_id=user.id)
-    db.session.commit()
+    two_factor.unlock(user.id)
     click.echo(f"Account {user.id} unlocked.")
 
 

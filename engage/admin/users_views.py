@@ -12,7 +12,7 @@ from engage.extensions import db
 from engage.models import Role, User
 from engage.permissions import require_role
 from engage.security import needs_recent_confirmation, recently_confirmed
-from engage.services import audit, two_factor
+from engage.services import two_factor
 
 
 def _account_or_404(user_id: int) -> User:
@@ -63,8 +63,6 @@ def unlock(user_id: int):
     if not recently_confirmed():
         return _confirm_first()
     account = _account_or_404(user_id)
-    two_factor.clear_failures(account)
-    audit.record("account.unlocked", object_type="user", object_id=account.id)
-    db.session.commit()
+    two_factor.unlock(account.id, by=current_user._get_current_object())
     flash(f"{account.display_name} can sign in again.", "success")
     return redirect(url_for("admin.users"))

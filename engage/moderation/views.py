@@ -75,7 +75,7 @@ def queue():
         statuses=[s for s in SubmissionStatus if s is not SubmissionStatus.WITHDRAWN],
         labels=LABELS,
         holder=moderation.live_holder,
-        urgent=len(safeguarding.open_flags()),
+        urgent=safeguarding.open_flag_count(),
         title="Stories to moderate",
     )
 

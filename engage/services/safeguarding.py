@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from engage.extensions import db
 from engage.models import SafeguardingCategory, SafeguardingFlag, Submission, User
@@ -128,6 +128,14 @@ def open_flags() -> list[SafeguardingFlag]:
             .where(SafeguardingFlag.closed_at.is_(None))
             .order_by(SafeguardingFlag.raised_at, SafeguardingFlag.id)
         )
+    )
+
+
+def open_flag_count() -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(SafeguardingFlag)
+        .where(SafeguardingFlag.closed_at.is_(None))
     )
 
 

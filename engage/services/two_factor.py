@@ -67,6 +67,15 @@ def clear_failures(user: User) -> None:
     user.locked_until = None
 
 
+@transactional
+def unlock(user_id: int, *, by: User | None = None) -> User:
+    """Lift a lock before it runs out (an administrator, or the CLI)."""
+    user = db.session.get(User, user_id)
+    clear_failures(user)
+    audit.record("account.unlocked", object_type="user", object_id=user.id, actor=by)
+    return user
+
+
 # --- TOTP ----------------------------------------------------------------------------
 
 
