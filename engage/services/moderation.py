@@ -138,6 +138,13 @@ def preview(submission: Submission) -> str:
 # --- changing ----------------------------------------------------------------------
 
 
+def _record(action: str, submission: Submission, officer: User, detail: str = "") -> None:
+    """The audit row for an officer's action on a story, in the same transaction."""
+    audit.record(
+        action, object_type="submission", object_id=submission.id, detail=detail, actor=officer
+    )
+
+
 def _claim_minutes() -> timedelta:
     return timedelta(minutes=current_app.config["MODERATION_CLAIM_MINUTES"])
 
@@ -184,9 +191,7 @@ def claim(submission_id: int, officer: User, version: int | None = None) -> Subm
     if version is None:
         version = get(submission_id).version
     submission = _take(submission_id, officer, version)
-    audit.record(
-        "submission.claimed", object_type="submission", object_id=submission.id, actor=officer
-    )
+    _record("submission.claimed", submission, officer)
     return submission
 
 
@@ -196,9 +201,7 @@ def release(submission_id: int, officer: User) -> None:
     if submission.claimed_by_id == officer.id:
         submission.claimed_by_id = None
         submission.claimed_until = None
-        audit.record(
-            "submission.released", object_type="submission", object_id=submission.id, actor=officer
-        )
+        _record("submission.released", submission, officer)
 
 
 @transactional
@@ -241,13 +244,7 @@ def confirm_redaction(
     submission.redacted_story = pii.redact(story, spans)
     submission.redaction_confirmed_at = utcnow()
     rejected = len(detected) - len(accepted & {p.id for p in detected})
-    audit.record(
-        "redaction.confirmed",
-        object_type="submission",
-        object_id=submission.id,
-        detail=f"removed={len(spans)} kept={rejected}",
-        actor=officer,
-    )
+    _record("redaction.confirmed", submission, officer, f"removed={len(spans)} kept={rejected}")
     return submission
 
 
@@ -281,13 +278,7 @@ def add_redaction(
             PiiProposal(start=start, end=end, type=kind, status=ProposalStatus.ADDED)
         )
     submission.redaction_confirmed_at = None
-    audit.record(
-        "redaction.added",
-        object_type="submission",
-        object_id=submission.id,
-        detail=f"type={kind} places={len(places)}",
-        actor=officer,
-    )
+    _record("redaction.added", submission, officer, f"type={kind} places={len(places)}")
     return len(places)
 
 
@@ -300,13 +291,7 @@ def remove_added_redaction(submission_id: int, officer: User, version: int, prop
         raise NotFound(proposal_id)
     submission.pii_proposals.remove(proposal)
     submission.redaction_confirmed_at = None
-    audit.record(
-        "redaction.removed",
-        object_type="submission",
-        object_id=submission.id,
-        detail=f"proposal={proposal_id}",
-        actor=officer,
-    )
+    _record("redaction.removed", submission, officer, f"proposal={proposal_id}")
 
 
 @transactional
@@ -325,12 +310,11 @@ def confirm_themes(submission_id: int, officer: User, version: int, slugs: list[
     label.labelled_at = utcnow()
     db.session.add(label)
     submission.themes_confirmed_at = utcnow()
-    audit.record(
+    _record(
         "themes.confirmed",
-        object_type="submission",
-        object_id=submission.id,
-        detail=f"themes={','.join(chosen) or 'none'} corrected={chosen != suggested}",
-        actor=officer,
+        submission,
+        officer,
+        f"themes={','.join(chosen) or 'none'} corrected={chosen != suggested}",
     )
     return submission
 
@@ -345,7 +329,7 @@ def save_summary(submission_id: int, officer: User, version: int, summary: str) 
             {"summary": f"Keep the summary to {SUMMARY_MAX_LENGTH:,} characters or fewer"}
         )
     submission.officer_summary = summary or None
-    audit.record("summary.saved", object_type="submission", object_id=submission.id, actor=officer)
+    _record("summary.saved", submission, officer)
     return submission
 
 
@@ -380,9 +364,7 @@ def approve(submission_id: int, officer: User, version: int) -> Submission:
         raise ServiceError({"approve": problems[0]})
     _decide(submission, officer, SubmissionStatus.APPROVED)
     submission.decision_reason = None
-    audit.record(
-        "submission.approved", object_type="submission", object_id=submission.id, actor=officer
-    )
+    _record("submission.approved", submission, officer)
     return submission
 
 
@@ -398,9 +380,7 @@ def reject(submission_id: int, officer: User, version: int, reason: str) -> Subm
         )
     _decide(submission, officer, SubmissionStatus.REJECTED)
     submission.decision_reason = reason
-    audit.record(
-        "submission.rejected", object_type="submission", object_id=submission.id, actor=officer
-    )
+    _record("submission.rejected", submission, officer)
     return submission
 
 
@@ -415,13 +395,7 @@ def mark_duplicate(submission_id: int, officer: User, version: int, original: st
         raise ServiceError({"original": "A story can't be a duplicate of itself"})
     _decide(submission, officer, SubmissionStatus.DUPLICATE)
     submission.duplicate_of_id = first.id
-    audit.record(
-        "submission.duplicate",
-        object_type="submission",
-        object_id=submission.id,
-        detail=f"of={first.id}",
-        actor=officer,
-    )
+    _record("submission.duplicate", submission, officer, f"of={first.id}")
     return submission
 
 
@@ -430,7 +404,5 @@ def reopen(submission_id: int, officer: User, version: int) -> Submission:
     submission = _take(submission_id, officer, version)
     submission_states.move(submission, SubmissionStatus.RECEIVED)
     submission.duplicate_of_id = None
-    audit.record(
-        "submission.reopened", object_type="submission", object_id=submission.id, actor=officer
-    )
+    _record("submission.reopened", submission, officer)
     return submission
