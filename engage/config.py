@@ -116,6 +116,12 @@ class BaseConfig:
     HSTS = False
     DEMO_DATA_ALLOWED = True
 
+    # A form field may hold 2 MB: far beyond any limit a form states (a story is 10,000
+    # characters, at most 40 KB), so a long paste reaches the page that says how much to
+    # cut, with every word kept, instead of an error page that loses it all.
+    MAX_FORM_MEMORY_SIZE = 2_000_000
+    MAX_CONTENT_LENGTH = 4_000_000
+
     # Residents' pages: anonymous forms are rate limited per address (ASVS 11.1.4).
     STORY_RATE_LIMIT = "20 per hour;100 per day"
     RECEIPT_RATE_LIMIT = "10 per 15 minutes;40 per day"

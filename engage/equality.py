@@ -23,6 +23,13 @@ class Question:
     def codes(self) -> set[str]:
         return {code for code, _ in self.options}
 
+    def options_for(self, age_group) -> tuple[tuple[str, object], ...]:
+        """The answers that agree with the age the person gave at the start."""
+        if self is not AGE_BAND:
+            return self.options
+        allowed = AGE_BANDS_BY_GROUP.get(getattr(age_group, "value", age_group), ())
+        return tuple(option for option in self.options if option[0] in allowed)
+
 
 AGE_BAND = Question(
     "age_band",
@@ -85,5 +92,15 @@ SEXUAL_ORIENTATION = Question(
         (PREFER_NOT, _l("Prefer not to say")),
     ),
 )
+
+# Which age bands agree with the age group asked first (AgeGroup values). Under-13s are
+# not asked their age again: the age group already says it.
+AGE_BANDS_BY_GROUP = {
+    "13_17": frozenset({"13_15", "16_17", PREFER_NOT}),
+    "18_plus": frozenset(
+        {"18_24", "25_34", "35_44", "45_54", "55_64", "65_74", "75_plus", PREFER_NOT}
+    ),
+    "under_13": frozenset(),
+}
 
 QUESTIONS = (AGE_BAND, SEX, GENDER_SAME, DISABILITY, RELIGION, SEXUAL_ORIENTATION)

@@ -1,19 +1,38 @@
-"""Languages for the residents' pages (Flask-Babel). Stories are stored as written.
+"""Languages for the pages residents and community groups see (Flask-Babel).
 
 The languages offered are found from the catalogues in engage/translations/: adding a
 language is adding its messages.po (see docs/translations.md), with no code change.
+Staff pages are in English only, so staff always get English, and a page a resident
+never sees can say so with @english_only.
+
+Switching language never loses what someone has typed. On a page with a form, the
+language buttons submit that form (HTML's form= attribute, no JavaScript needed) with a
+`switch_language` field. `language_switch_hook` runs before anything else: it records
+the choice and turns the request into a GET, so no view can act on it, no CSRF check or
+rate limit applies, and the page is drawn again in the new language from what was
+typed (forms based on engage.forms.Form read it back).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from babel import Locale
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import Babel, get_locale
+from flask_login import current_user
+from flask_wtf.csrf import ValidationError, validate_csrf
 
 babel = Babel()
 DEFAULT = "en"
+SWITCH_FIELD = "switch_language"
+# A form kept across a switch needs a token this session issued, however old: an
+# expired token still proves the form came from this site, which a forged one can't.
+_ANY_AGE = 10 * 365 * 24 * 60 * 60
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def available_languages(folder: str) -> dict[str, str]:
@@ -25,9 +44,26 @@ def available_languages(folder: str) -> dict[str, str]:
     return {code: name[:1].upper() + name[1:] for code, name in names.items()}
 
 
+def english_only(view: F) -> F:
+    """A page only staff see, though it is open before sign-in (the second step)."""
+    view.english_only = True  # type: ignore[attr-defined]
+    return view
+
+
+def _english_only_page() -> bool:
+    from engage.permissions import STAFF_ROLES
+
+    if current_user and current_user.is_authenticated and current_user.role in STAFF_ROLES:
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "english_only", False))
+
+
 def select_locale() -> str:
     if not has_request_context():
         return DEFAULT  # the command line and the worker
+    if _english_only_page():
+        return DEFAULT
     languages = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang")
     if chosen in languages:
@@ -42,9 +78,41 @@ def current_language() -> str:
     return str(get_locale() or DEFAULT)
 
 
+def language_switch_hook() -> None:
+    """before_request, first of all: a language button pressed on a form."""
+    if request.method != "POST" or SWITCH_FIELD not in request.form:
+        return
+    chosen = request.form.get(SWITCH_FIELD)
+    if chosen in current_app.config["LANGUAGES"]:
+        session["lang"] = chosen
+    g.language_switch = "keep" if _from_this_site() else "drop"
+    # From here on this is a request to show the page: nothing is stored or changed.
+    request.method = "GET"
+
+
+def _from_this_site() -> bool:
+    try:
+        validate_csrf(request.form.get("csrf_token"), time_limit=_ANY_AGE)
+    except ValidationError:
+        return False
+    return True
+
+
+def switching_language() -> bool:
+    """This request shows a page again, in another language, with what was typed."""
+    return bool(g.get("language_switch"))
+
+
+def keep_typed_answers() -> bool:
+    """What was sent with the switch may be shown again (it came from this site)."""
+    return g.get("language_switch") == "keep"
+
+
 def init_i18n(app: Flask) -> None:
     app.config["LANGUAGES"] = available_languages(app.config["BABEL_TRANSLATION_DIRECTORIES"])
     babel.init_app(app, locale_selector=select_locale)
+    # Before every other hook: the CSRF check, rate limits and access all see a GET.
+    app.before_request_funcs.setdefault(None, []).insert(0, language_switch_hook)
 
     @app.context_processor
     def language_context():
@@ -53,4 +121,5 @@ def init_i18n(app: Flask) -> None:
             "current_language": language,
             "text_direction": Locale.parse(language).text_direction,
             "languages": app.config["LANGUAGES"],
+            "offer_languages": not _english_only_page(),
         }

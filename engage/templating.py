@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from urllib.parse import urlencode
+
+from flask import Flask, request
+from flask_babel import format_decimal
 from flask_login import current_user
 
 from engage.clock import format_date, format_time
 from engage.models import Purpose, Role
+from engage.models.submissions import CHANGE_MAX_LENGTH, STORY_MAX_LENGTH
 from engage.permissions import SECRETARIAT_ROLES
+from engage.services.groups import COMMUNITIES_MAX_LENGTH
+from engage.services.moderation import REASON_MAX_LENGTH, SUMMARY_MAX_LENGTH
+from engage.services.safeguarding import CONCERN_MAX_LENGTH
+
+# The most characters each long text box takes, said beside the box before anyone types.
+TEXT_LIMITS = {
+    "story": STORY_MAX_LENGTH,
+    "what_to_change": CHANGE_MAX_LENGTH,
+    "communities_served": COMMUNITIES_MAX_LENGTH,
+    "summary": SUMMARY_MAX_LENGTH,
+    "reason": REASON_MAX_LENGTH,
+    "concern": CONCERN_MAX_LENGTH,
+}
 
 CHANNEL_LABELS = {
     "web": "Online form",
@@ -24,9 +41,23 @@ def language_name(code: str | None) -> str:
     return name_of(code)
 
 
+def this_page_url(**args: str) -> str:
+    """The address of the page being shown, its query kept, with `args` set on it."""
+    query = request.args.to_dict(flat=False)
+    query.pop("lang", None)
+    query.update({name: [value] for name, value in args.items()})
+    encoded = urlencode([(k, v) for k, values in query.items() for v in values])
+    # One leading slash: "//evil.example" in a link would leave the site.
+    path = "/" + request.path.lstrip("/")
+    return path + (f"?{encoded}" if encoded else "")
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["time"] = format_time
+    app.jinja_env.filters["number"] = format_decimal
+    app.jinja_env.globals["limits"] = TEXT_LIMITS
+    app.jinja_env.globals["this_page_url"] = this_page_url
     app.jinja_env.globals["channel_labels"] = CHANNEL_LABELS
     app.jinja_env.filters["language_name"] = language_name
     app.jinja_env.globals["purpose_enum"] = Purpose

@@ -65,3 +65,12 @@ def field_error(response: TestResponse, field_id: str) -> str | None:
 
 def heading(response: TestResponse) -> str:
     return page(response).find("h1").get_text(" ", strip=True)
+
+
+def open_story_form(client: FlaskClient, age: str = "18_plus") -> TestResponse:
+    """Answer the age question as a resident does, then open the story form."""
+    answered = submit_form(client, "/tell/age", {"age": age})
+    assert answered.status_code == 302, f"age question not accepted ({age})"
+    response = client.get("/tell/story")
+    assert response.status_code == 200, f"story form did not open (age={age})"
+    return response

@@ -6,13 +6,13 @@ from datetime import date
 
 from flask import abort, render_template, request
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
 from engage.admin import bp
 from engage.equality import QUESTIONS
+from engage.forms import Form
 from engage.ids import MAX_ID
 from engage.models import Role
 from engage.permissions import require_role
@@ -21,7 +21,7 @@ from engage.services import audit, intake
 from engage.services.keyset import Cursor
 
 
-class AuditSearchForm(FlaskForm):
+class AuditSearchForm(Form):
     class Meta:
         csrf = False  # a search changes nothing; its filters travel in the query string
 

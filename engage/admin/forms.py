@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, HiddenField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     Email,
     InputRequired,
-    Length,
     Optional,
     ValidationError,
 )
 
+from engage.forms import Form, MaxChars
 from engage.models import MembershipRole
 from engage.services.memberships import MembershipInput
 
@@ -47,22 +46,22 @@ def _optional_int(value: str | None) -> int | None:
     return int(value) if value else None
 
 
-class MembershipForm(FlaskForm):
+class MembershipForm(Form):
     person_id = _select("Existing person", "Select a person from the list")
     new_person_name = StringField(
         "Or a new person's full name",
-        validators=[Optional(), Length(max=160, message="Name must be 160 characters or fewer")],
+        validators=[Optional(), MaxChars(160)],
     )
     new_person_email = EmailField(
         "New person's email address (optional)",
         validators=[
             Optional(),
-            Length(max=254),
+            MaxChars(254),
             Email("Enter an email address in the correct format, like name@example.com"),
         ],
     )
     new_person_organisation = StringField(
-        "New person's organisation (optional)", validators=[Optional(), Length(max=160)]
+        "New person's organisation (optional)", validators=[Optional(), MaxChars(160)]
     )
     role = RadioField(
         "Role",
@@ -124,13 +123,13 @@ class EditMembershipForm(MembershipForm):
     new_person_organisation = None
 
 
-class EndMembershipForm(FlaskForm):
+class EndMembershipForm(Form):
     ended_on = _date("Last day of membership", InputRequired("Enter the date"))
     reason = StringField(
         "Reason",
         validators=[
             DataRequired("Enter why the membership is ending"),
-            Length(max=300, message="Reason must be 300 characters or fewer"),
+            MaxChars(300),
         ],
     )
     version = HiddenField()
@@ -146,7 +145,7 @@ DATE_MESSAGES = {
 }
 
 
-def friendlier_date_errors(form: FlaskForm) -> None:
+def friendlier_date_errors(form: Form) -> None:
     """WTForms says 'Not a valid date value.'; say what to type instead."""
     for name, message in DATE_MESSAGES.items():
         field = getattr(form, name, None)

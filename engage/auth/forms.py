@@ -1,25 +1,26 @@
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
+
+from engage.forms import Form, MaxChars
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = EmailField(
         "Email address",
-        validators=[DataRequired("Enter your email address"), Length(max=254)],
+        validators=[DataRequired("Enter your email address"), MaxChars(254)],
         render_kw={"autocomplete": "username", "spellcheck": "false"},
     )
     password = PasswordField(
         "Password",
-        validators=[DataRequired("Enter your password"), Length(max=128)],
+        validators=[DataRequired("Enter your password"), MaxChars(200)],
         render_kw={"autocomplete": "current-password"},
     )
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = StringField(
         "Code",
-        validators=[DataRequired("Enter the code"), Length(max=20)],
+        validators=[DataRequired("Enter the code"), MaxChars(20)],
         render_kw={
             "autocomplete": "one-time-code",
             "spellcheck": "false",

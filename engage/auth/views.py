@@ -8,6 +8,7 @@ from engage.auth import bp
 from engage.auth.forms import CodeForm, SignInForm
 from engage.extensions import limiter
 from engage.forms import apply_service_errors
+from engage.i18n import english_only
 from engage.permissions import public, signed_in
 from engage.redirects import safe_next
 from engage.security import mark_confirmed, now_ts, start_session_clock
@@ -95,6 +96,7 @@ def sign_in():
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
 @public
+@english_only
 @limiter.limit(_two_factor_limit, methods=["POST"], key_func=_pending_key)
 def two_factor():
     user, next_url = _pending_user()
@@ -116,6 +118,7 @@ def two_factor():
 
 @bp.route("/sign-in/set-up", methods=["GET", "POST"])
 @public
+@english_only
 @limiter.limit(_two_factor_limit, methods=["POST"], key_func=_pending_key)
 def set_up_two_factor():
     user, next_url = _pending_user()

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     PasswordField,
@@ -11,9 +10,10 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from engage.forms import Form, MaxChars
 from engage.models import GroupType
 from engage.services.groups import GroupInput
 
@@ -29,36 +29,31 @@ def _ids(values) -> list[int]:
     return [int(v) for v in values or [] if str(v).isdigit()]
 
 
-class GroupRegistrationForm(FlaskForm):
-    name = StringField(_l("Name of your group"), validators=[Optional(), Length(max=200)])
+class GroupRegistrationForm(Form):
+    name = StringField(_l("Name of your group"))
     group_type = RadioField(
         _l("What kind of group is it?"),
         choices=[SelectChoice(t.value, t.label) for t in GroupType],
         validators=[Optional()],
     )
-    charity_number = StringField(
-        _l("Registered charity number (optional)"), validators=[Optional(), Length(max=20)]
-    )
-    company_number = StringField(
-        _l("Company number (optional)"), validators=[Optional(), Length(max=20)]
-    )
+    charity_number = StringField(_l("Registered charity number (optional)"))
+    company_number = StringField(_l("Company number (optional)"))
     area_ids = CheckboxesField(_l("Which areas does your group work in?"), choices=[])
     communities_served = TextAreaField(
         _l("Which communities does your group work with?"),
-        validators=[Optional(), Length(max=2000)],
     )
     theme_ids = CheckboxesField(
         _l("Which topics matter most to your group? (optional)"), choices=[]
     )
-    contact_name = StringField(_l("Contact's full name"), validators=[Optional(), Length(max=200)])
+    contact_name = StringField(_l("Contact's full name"))
     contact_email = StringField(
         _l("Contact's email address"),
-        validators=[Optional(), Length(max=254)],
+        validators=[Optional(), MaxChars(254)],
         render_kw={"type": "email", "autocomplete": "email", "spellcheck": "false"},
     )
     contact_phone = StringField(
         _l("Contact's phone number (optional)"),
-        validators=[Optional(), Length(max=30)],
+        validators=[Optional(), MaxChars(30)],
         render_kw={"type": "tel", "autocomplete": "tel"},
     )
     contact_consent = BooleanField(
@@ -85,14 +80,13 @@ class GroupRegistrationForm(FlaskForm):
         )
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(Form):
     password = PasswordField(
         "New password",
-        validators=[Optional(), Length(max=200)],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         "Type the password again",
-        validators=[Optional(), Length(max=200)],
+        validators=[Optional(), MaxChars(200)],
         render_kw={"autocomplete": "new-password"},
     )

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length
 
-from engage.forms import parse_id
+from engage.forms import Form, parse_id
 from engage.groups.forms import CheckboxesField
 from engage.models import SafeguardingCategory
-from engage.services.moderation import (
-    PHRASE_MAX_LENGTH,
-    REASON_MAX_LENGTH,
-    SUMMARY_MAX_LENGTH,
-)
-from engage.services.safeguarding import CONCERN_MAX_LENGTH
 
 PII_TYPE_LABELS = [
     ("NAME", "Name"),
@@ -29,7 +21,7 @@ PII_TYPE_LABELS = [
 ]
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(Form):
     version = HiddenField()
 
     def version_number(self) -> int | None:
@@ -58,7 +50,6 @@ class RedactionForm(VersionedForm):
 class AddRedactionForm(VersionedForm):
     phrase = StringField(
         "Words to remove",
-        validators=[Length(max=PHRASE_MAX_LENGTH)],
         render_kw={"spellcheck": "false"},
     )
     kind = SelectField(
@@ -72,22 +63,20 @@ class ThemesForm(VersionedForm):
 
 
 class SummaryForm(VersionedForm):
-    summary = TextAreaField(
-        "Summary for working groups", validators=[Length(max=SUMMARY_MAX_LENGTH)]
-    )
+    summary = TextAreaField("Summary for working groups")
 
 
-class SafeguardingForm(FlaskForm):
+class SafeguardingForm(Form):
     category = RadioField(
         "What kind of concern is it?",
         choices=[SelectChoice(c.value, c.label) for c in SafeguardingCategory],
         validate_choice=False,
     )
-    concern = TextAreaField("What worries you", validators=[Length(max=CONCERN_MAX_LENGTH)])
+    concern = TextAreaField("What worries you")
 
 
-class CloseSafeguardingForm(FlaskForm):
-    action_taken = TextAreaField("What was done", validators=[Length(max=CONCERN_MAX_LENGTH)])
+class CloseSafeguardingForm(Form):
+    action_taken = TextAreaField("What was done")
 
 
 class ApproveForm(VersionedForm):
@@ -95,13 +84,12 @@ class ApproveForm(VersionedForm):
 
 
 class RejectForm(VersionedForm):
-    reason = TextAreaField("Reason for rejecting", validators=[Length(max=REASON_MAX_LENGTH)])
+    reason = TextAreaField("Reason for rejecting")
 
 
 class DuplicateForm(VersionedForm):
     original = StringField(
         "Number of the story it repeats",
-        validators=[Length(max=12)],
         render_kw={"inputmode": "numeric"},
     )
 

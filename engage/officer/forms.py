@@ -1,20 +1,19 @@
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired
 
 from engage.admin.forms import DATE_FORMATS
+from engage.forms import Form
 from engage.models import EngagementKind
 
 
-class RejectGroupForm(FlaskForm):
+class RejectGroupForm(Form):
     reason = StringField(
         "Why can't the group be verified?",
-        validators=[Optional(), Length(max=500, message="Reason must be 500 characters or fewer")],
     )
 
 
-class EngagementForm(FlaskForm):
+class EngagementForm(Form):
     kind = RadioField(
         "What did the group take part in?",
         choices=[SelectChoice(k.value, k.label) for k in EngagementKind],
@@ -25,8 +24,4 @@ class EngagementForm(FlaskForm):
     )
     description = StringField(
         "Description",
-        validators=[
-            Optional(),
-            Length(max=500, message="Description must be 500 characters or fewer"),
-        ],
     )

@@ -28,8 +28,8 @@ from engage.models import (
 from engage.models.base import utcnow
 from engage.services import accounts, outbox, passwords
 from engage.services.contact_details import InvalidContactDetail, email_address, uk_phone
-from engage.services.sanitise import one_line, plain_text
 from engage.services.transaction import NotFound, ServiceError, transactional
+from engage.typed_text import as_typed, is_blank, length_problem, one_line
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,11 @@ log = logging.getLogger(__name__)
 CHARITY_NUMBER = re.compile(r"^(\d{6,7}(-\d{1,2})?|SC\d{6}|NIC\d{6})$")
 # Companies House: 8 digits, or a two-letter prefix (SC, NI, OC, ...) and 6 digits.
 COMPANY_NUMBER = re.compile(r"^([0-9]{8}|[A-Z]{2}[0-9]{6})$")
+# Longest texts, as the columns hold them.
+NAME_MAX_LENGTH = 160
+CONTACT_NAME_MAX_LENGTH = 120
+COMMUNITIES_MAX_LENGTH = 1_000
+NOTE_MAX_LENGTH = 500
 
 
 @dataclass
@@ -72,8 +77,8 @@ def _validate_identity(data: GroupInput, errors: dict, clean: dict) -> None:
     clean["name"] = one_line(data.name)
     if not clean["name"]:
         errors["name"] = _l("Enter the name of your group")
-    elif len(clean["name"]) > 160:
-        errors["name"] = _l("The name must be 160 characters or fewer")
+    elif problem := length_problem(clean["name"], NAME_MAX_LENGTH):
+        errors["name"] = problem
     try:
         clean["group_type"] = GroupType(data.group_type)
     except ValueError:
@@ -99,19 +104,19 @@ def _validate_reach(data: GroupInput, errors: dict, clean: dict) -> None:
     if not clean["areas"]:
         errors["area_ids"] = _l("Select at least one area your group works in")
     clean["themes"] = list(db.session.scalars(select(Theme).where(Theme.id.in_(data.theme_ids))))
-    clean["communities_served"] = plain_text(data.communities_served)
-    if not clean["communities_served"]:
+    clean["communities_served"] = as_typed(data.communities_served)
+    if is_blank(clean["communities_served"]):
         errors["communities_served"] = _l("Tell us which communities your group works with")
-    elif len(clean["communities_served"]) > 1000:
-        errors["communities_served"] = _l("This must be 1,000 characters or fewer")
+    elif problem := length_problem(clean["communities_served"], COMMUNITIES_MAX_LENGTH):
+        errors["communities_served"] = problem
 
 
 def _validate_contact(data: GroupInput, errors: dict, clean: dict) -> None:
     clean["contact_name"] = one_line(data.contact_name)
     if not clean["contact_name"]:
         errors["contact_name"] = _l("Enter the name of the person we should contact")
-    elif len(clean["contact_name"]) > 120:
-        errors["contact_name"] = _l("The name must be 120 characters or fewer")
+    elif problem := length_problem(clean["contact_name"], CONTACT_NAME_MAX_LENGTH):
+        errors["contact_name"] = problem
     try:
         clean["contact_email"] = email_address(data.contact_email)
     except InvalidContactDetail:
@@ -232,8 +237,10 @@ def reject(group_id: int, *, officer: User, reason: str) -> CommunityGroup:
         raise ServiceError({"decision": "This group has already been decided"})
     if not reason:
         raise ServiceError({"reason": "Enter why the group is not being verified"})
+    if problem := length_problem(reason, NOTE_MAX_LENGTH):
+        raise ServiceError({"reason": problem})
     group.status = GroupStatus.REJECTED
-    group.rejection_reason = reason[:500]
+    group.rejection_reason = reason
     group.reviewed_by_id = officer.id
     group.reviewed_at = utcnow()
     outbox.queue(
@@ -266,6 +273,8 @@ def record_engagement(
         errors["kind"] = "Only verified groups can have engagement recorded"
     if not description:
         errors["description"] = "Describe what the group took part in"
+    elif problem := length_problem(description, NOTE_MAX_LENGTH):
+        errors["description"] = problem
     if occurred_on > today:
         errors["occurred_on"] = "The date must be today or in the past"
     if errors:
@@ -274,7 +283,7 @@ def record_engagement(
         group=group,
         kind=kind,
         occurred_on=occurred_on,
-        description=description[:500],
+        description=description,
         recorded_by_id=officer.id,
     )
     db.session.add(engagement)

@@ -12,11 +12,13 @@ import logging
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from engage.equality import QUESTIONS
 from engage.extensions import db
+from engage.ids import parse_id
 from engage.models import (
     AgeGroup,
     Channel,
@@ -41,10 +43,20 @@ from engage.services.contact_details import (
     uk_phone,
 )
 from engage.services.safeguarding import erase_safeguarding_text
-from engage.services.sanitise import one_line, plain_text
 from engage.services.transaction import ServiceError, transactional
+from engage.typed_text import (
+    as_typed,
+    characters_over,
+    is_blank,
+    length_problem,
+    number,
+    one_line,
+)
 
 log = logging.getLogger(__name__)
+
+# The longest description of an "other" ethnic group or religion (the column's size).
+OTHER_MAX_LENGTH = 120
 
 HEARD_ABOUT = (
     ("community_group", _l("From a community group")),
@@ -98,20 +110,22 @@ def _validate_contact(data: StoryInput, errors: dict) -> None:
 def validate_story(data: StoryInput) -> dict[str, object]:
     """Field errors for a story, empty when it can be stored. Fills data.cleaned."""
     errors: dict[str, object] = {}
-    story = plain_text(data.story)
-    if not story:
+    story = as_typed(data.story)
+    if is_blank(story):
         errors["story"] = _l("Tell us what happened")
-    elif len(story) > STORY_MAX_LENGTH:
-        errors["story"] = _l(
-            "Your story must be %(max)s characters or fewer. It is %(count)s characters now.",
-            max=f"{STORY_MAX_LENGTH:,}",
-            count=f"{len(story):,}",
+    elif over := characters_over(story, STORY_MAX_LENGTH):
+        errors["story"] = lazy_ngettext(
+            "Your story must be %(max)s characters or fewer. It has %(over)s character too "
+            "many: all your words are still in the box, so you can shorten it.",
+            "Your story must be %(max)s characters or fewer. It has %(over)s characters too "
+            "many: all your words are still in the box, so you can shorten it.",
+            over,
+            max=number(STORY_MAX_LENGTH),
+            over=number(over),
         )
-    change = plain_text(data.what_to_change)
-    if len(change) > CHANGE_MAX_LENGTH:
-        errors["what_to_change"] = _l(
-            "This must be %(max)s characters or fewer", max=f"{CHANGE_MAX_LENGTH:,}"
-        )
+    change = as_typed(data.what_to_change)
+    if problem := length_problem(change, CHANGE_MAX_LENGTH):
+        errors["what_to_change"] = problem
     if not data.consents.get(Purpose.STORE):
         errors["consent_store"] = _l(
             "Tick the box to agree that we can store and analyse your story. "
@@ -130,7 +144,7 @@ def validate_story(data: StoryInput) -> dict[str, object]:
         errors["heard_about"] = _l("Select how you heard about this from the list")
     _validate_contact(data, errors)
     data.cleaned["story"] = story
-    data.cleaned["what_to_change"] = change or None
+    data.cleaned["what_to_change"] = None if is_blank(change) else change
     return errors
 
 
@@ -266,32 +280,47 @@ def ethnic_groups() -> list[EthnicGroup]:
     return list(db.session.scalars(select(EthnicGroup).order_by(EthnicGroup.sort_order)))
 
 
+def _equality_values(
+    answers: dict[str, str | None], age_group: AgeGroup
+) -> tuple[dict[str, object], dict[str, object]]:
+    """Check each answer against the options that agree with the age given first."""
+    errors: dict[str, object] = {}
+    values: dict[str, object] = {}
+    for question in QUESTIONS:
+        value = answers.get(question.field) or None
+        allowed = {code for code, _ in question.options_for(age_group)}
+        if value is not None and value not in allowed:
+            errors[question.field] = _l("Select one of the answers")
+        values[question.field] = value
+        if question.other_field:
+            other = one_line(answers.get(question.other_field)) if value == "other" else ""
+            if problem := length_problem(other, OTHER_MAX_LENGTH):
+                errors[question.other_field] = problem
+            values[question.other_field] = other or None
+    return errors, values
+
+
 @transactional
 def record_equality_answers(submission_id: int, answers: dict[str, str | None]) -> None:
     """Store the optional equality answers, only while the resident consents to it."""
     submission = db.session.get(Submission, submission_id)
     if submission is None or not submission.consent_equality or submission.is_withdrawn:
         raise ServiceError({"form": _l("We cannot store equality answers for this story")})
-    errors: dict[str, object] = {}
-    values: dict[str, object] = {}
-    for question in QUESTIONS:
-        value = answers.get(question.field) or None
-        if value is not None and value not in question.codes():
-            errors[question.field] = _l("Select one of the answers")
-        values[question.field] = value
-        if question.other_field:
-            other = one_line(answers.get(question.other_field))[:120] if value == "other" else ""
-            values[question.other_field] = other or None
+    errors, values = _equality_values(answers, submission.age_group)
     group_id = answers.get("ethnic_group_id")
-    group = db.session.get(EthnicGroup, int(group_id)) if str(group_id or "").isdigit() else None
+    group = db.session.get(EthnicGroup, parse_id(group_id)) if parse_id(group_id) else None
     if group_id and group is None:
         errors["ethnic_group_id"] = _l("Select an ethnic group from the list")
-    other = one_line(answers.get("ethnic_group_other"))[:120]
+    other = (
+        one_line(answers.get("ethnic_group_other")) if group and group.allows_description else ""
+    )
+    if problem := length_problem(other, OTHER_MAX_LENGTH):
+        errors["ethnic_group_other"] = problem
     if errors:
         raise ServiceError(errors)
     submission.equality = EqualityAnswers(
         ethnic_group=group,
-        ethnic_group_other=(other or None) if group and group.allows_description else None,
+        ethnic_group_other=other or None,
         **values,
     )
     log.info("equality_answers_recorded", extra={"submission_id": submission.id})

@@ -29,8 +29,8 @@ from engage.models import (
 from engage.models.base import utcnow
 from engage.nlp import pii
 from engage.services import audit, submission_states
-from engage.services.sanitise import plain_text
 from engage.services.transaction import Conflict, NotFound, ServiceError, transactional
+from engage.typed_text import as_typed, is_blank, length_problem, one_line
 
 log = logging.getLogger(__name__)
 
@@ -256,13 +256,14 @@ def add_redaction(
     submission = _take(submission_id, officer, version)
     _editable(submission)
     errors = {}
-    phrase = (phrase or "").strip()
+    # Normalised as the story was, so that what the officer copies from it matches.
+    phrase = as_typed(phrase).strip()
     if kind not in pii.TYPES:
         errors["kind"] = "Choose what kind of personal data this is"
     if not phrase:
         errors["phrase"] = "Enter the words to remove, exactly as they appear in the story"
-    elif len(phrase) > PHRASE_MAX_LENGTH:
-        errors["phrase"] = f"Enter {PHRASE_MAX_LENGTH} characters or fewer"
+    elif problem := length_problem(phrase, PHRASE_MAX_LENGTH):
+        errors["phrase"] = problem
     if errors:
         raise ServiceError(errors)
     story = submission.story or ""
@@ -323,12 +324,10 @@ def confirm_themes(submission_id: int, officer: User, version: int, slugs: list[
 def save_summary(submission_id: int, officer: User, version: int, summary: str) -> Submission:
     submission = _take(submission_id, officer, version)
     _editable(submission)
-    summary = plain_text(summary)
-    if len(summary) > SUMMARY_MAX_LENGTH:
-        raise ServiceError(
-            {"summary": f"Keep the summary to {SUMMARY_MAX_LENGTH:,} characters or fewer"}
-        )
-    submission.officer_summary = summary or None
+    summary = as_typed(summary)
+    if problem := length_problem(summary, SUMMARY_MAX_LENGTH):
+        raise ServiceError({"summary": problem})
+    submission.officer_summary = None if is_blank(summary) else summary
     _record("summary.saved", submission, officer)
     return submission
 
@@ -371,26 +370,46 @@ def approve(submission_id: int, officer: User, version: int) -> Submission:
 @transactional
 def reject(submission_id: int, officer: User, version: int, reason: str) -> Submission:
     submission = _take(submission_id, officer, version)
-    reason = plain_text(reason)
-    if not reason:
+    reason = as_typed(reason)
+    if is_blank(reason):
         raise ServiceError({"reason": "Give the reason for rejecting this story"})
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ServiceError(
-            {"reason": f"Keep the reason to {REASON_MAX_LENGTH:,} characters or fewer"}
-        )
+    if problem := length_problem(reason, REASON_MAX_LENGTH):
+        raise ServiceError({"reason": problem})
     _decide(submission, officer, SubmissionStatus.REJECTED)
     submission.decision_reason = reason
     _record("submission.rejected", submission, officer)
     return submission
 
 
+def _original_story(typed: str | None) -> Submission:
+    """The story a duplicate repeats, or an error that says what is wrong with the number."""
+    text = one_line(typed)
+    if not text:
+        raise ServiceError({"original": "Enter the number of the story this one repeats"})
+    if re.fullmatch(r"[-+]?[0-9]+", text) is None:
+        raise ServiceError(
+            {"original": "Enter the story's number in figures only, like 1234 (no letters)"}
+        )
+    if text.startswith("-") or text.strip("+0") == "":
+        raise ServiceError({"original": "Story numbers start at 1: enter a number of 1 or more"})
+    number = parse_id(text.lstrip("+"))
+    first = db.session.get(Submission, number) if number else None
+    if first is None:
+        raise ServiceError({"original": "There is no story with that number: check it"})
+    if first.is_withdrawn:
+        raise ServiceError(
+            {
+                "original": f"Story {first.id} was withdrawn by the person who told it, "
+                "so it can't be the original"
+            }
+        )
+    return first
+
+
 @transactional
 def mark_duplicate(submission_id: int, officer: User, version: int, original: str) -> Submission:
     submission = _take(submission_id, officer, version)
-    original_id = parse_id(original)
-    first = db.session.get(Submission, original_id) if original_id else None
-    if first is None or first.is_withdrawn:
-        raise ServiceError({"original": "Enter the number of the story this one repeats"})
+    first = _original_story(original)
     if first.id == submission.id:
         raise ServiceError({"original": "A story can't be a duplicate of itself"})
     _decide(submission, officer, SubmissionStatus.DUPLICATE)

@@ -12,8 +12,8 @@ from engage.extensions import db
 from engage.models import SafeguardingCategory, SafeguardingFlag, Submission, User
 from engage.models.base import utcnow
 from engage.services import audit, outbox
-from engage.services.sanitise import plain_text
 from engage.services.transaction import Conflict, NotFound, ServiceError, transactional
+from engage.typed_text import as_typed, is_blank, length_problem
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +40,11 @@ def flag(
     kinds = {c.value: c for c in SafeguardingCategory}
     if category not in kinds:
         errors["category"] = "Choose what kind of concern this is"
-    concern = plain_text(concern)
-    if not concern:
+    concern = as_typed(concern)
+    if is_blank(concern):
         errors["concern"] = "Say what worries you, so the safeguarding lead can act"
-    elif len(concern) > CONCERN_MAX_LENGTH:
-        errors["concern"] = f"Keep this to {CONCERN_MAX_LENGTH:,} characters or fewer"
+    elif problem := length_problem(concern, CONCERN_MAX_LENGTH):
+        errors["concern"] = problem
     if errors:
         raise ServiceError(errors)
     lead = current_app.config["SAFEGUARDING_LEAD_EMAIL"]
@@ -91,13 +91,11 @@ def close(flag_id: int, officer: User, *, action_taken: str) -> SafeguardingFlag
         raise NotFound(flag_id)
     if not found.is_open:
         raise AlreadyClosed(flag_id)
-    action_taken = plain_text(action_taken)
-    if not action_taken:
+    action_taken = as_typed(action_taken)
+    if is_blank(action_taken):
         raise ServiceError({"action_taken": "Say what was done about this concern"})
-    if len(action_taken) > CONCERN_MAX_LENGTH:
-        raise ServiceError(
-            {"action_taken": f"Keep this to {CONCERN_MAX_LENGTH:,} characters or fewer"}
-        )
+    if problem := length_problem(action_taken, CONCERN_MAX_LENGTH):
+        raise ServiceError({"action_taken": problem})
     found.action_taken = action_taken
     found.closed_at = utcnow()
     found.closed_by_id = officer.id

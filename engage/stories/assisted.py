@@ -28,7 +28,7 @@ def story_page(*, actor, group=None, sent_endpoint: str, cancel_url: str):
     if group is not None:
         del form.channel  # a group's stories always come through the group
     form.set_areas(reference.local_authorities())
-    if not form.is_submitted():
+    if not form.receipt_token.data:
         form.receipt_token.data = new_receipt_token()
         form.notice_version.data = str(notices.current().version)
     if form.validate_on_submit():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -13,17 +12,17 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
-from engage.equality import QUESTIONS
+from engage.equality import AGE_BAND, QUESTIONS
+from engage.forms import Form, MaxChars
 from engage.models import AgeGroup, Channel, Purpose
-from engage.models.submissions import CHANGE_MAX_LENGTH, STORY_MAX_LENGTH
 from engage.services.intake import HEARD_ABOUT, StoryInput
 
 UNDER_13 = "under_13"
 
 
-class AgeForm(FlaskForm):
+class AgeForm(Form):
     age = RadioField(
         _l("How old are you?"),
         choices=[
@@ -35,20 +34,17 @@ class AgeForm(FlaskForm):
     )
 
 
-class StoryForm(FlaskForm):
+class StoryForm(Form):
     story = TextAreaField(
         _l("What happened?"),
-        # Longer than the limit, so the service can say how long the text is.
-        validators=[Length(max=STORY_MAX_LENGTH * 2)],
+        # No length check here: the service says by how much a story is over, and
+        # the page keeps every word.
     )
     what_to_change = TextAreaField(
         _l("What would you like to change? (optional)"),
-        validators=[Optional(), Length(max=CHANGE_MAX_LENGTH * 2)],
     )
     local_authority_id = SelectField(_l("Which area is this about? (optional)"), default="")
-    postcode = StringField(
-        _l("First part of your postcode (optional)"), validators=[Optional(), Length(max=10)]
-    )
+    postcode = StringField(_l("First part of your postcode (optional)"))
     heard_about = SelectField(
         _l("How did you hear about this? (optional)"),
         choices=[SelectChoice("", _l("Choose one"))]
@@ -68,12 +64,12 @@ class StoryForm(FlaskForm):
     )
     contact_email = StringField(
         _l("Email address"),
-        validators=[Optional(), Length(max=254)],
+        validators=[Optional(), MaxChars(254)],
         render_kw={"autocomplete": "email", "spellcheck": "false", "type": "email"},
     )
     contact_phone = StringField(
         _l("Phone number"),
-        validators=[Optional(), Length(max=30)],
+        validators=[Optional(), MaxChars(30)],
         render_kw={"autocomplete": "tel", "type": "tel"},
     )
     age_group = HiddenField()
@@ -147,16 +143,23 @@ def _equality_field(question):
     )
 
 
-class EqualityForm(FlaskForm):
+class EqualityForm(Form):
     ethnic_group_id = SelectField(_l("What is your ethnic group?"), default="")
     ethnic_group_other = StringField(
         _l("If you chose an 'other' group, you can describe it (optional)"),
-        validators=[Optional(), Length(max=120)],
     )
     religion_other = StringField(
         _l("If you chose 'any other religion', you can say which (optional)"),
-        validators=[Optional(), Length(max=120)],
     )
+
+    def ask_for_age_group(self, age_group: AgeGroup) -> None:
+        """Offer only the age bands that agree with the age given at the start; someone
+        under 13 is not asked again."""
+        options = AGE_BAND.options_for(age_group)
+        if options:
+            self.age_band.choices = [SelectChoice(code, label) for code, label in options]
+        else:
+            del self.age_band
 
     def set_ethnic_groups(self, groups) -> None:
         self.ethnic_group_id.choices = [SelectChoice("", _l("Choose one"))] + [
@@ -171,27 +174,27 @@ for _question in QUESTIONS:
     setattr(EqualityForm, _question.field, _equality_field(_question))
 
 
-class ReceiptForm(FlaskForm):
+class ReceiptForm(Form):
     code = StringField(
         _l("Your reference code"),
-        validators=[InputRequired(_l("Enter your reference code")), Length(max=40)],
+        validators=[InputRequired(_l("Enter your reference code")), MaxChars(40)],
         render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
     )
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(Form):
     consent_quote = BooleanField(StoryForm.consent_quote.args[0])
     consent_share = BooleanField(StoryForm.consent_share.args[0])
     consent_contact = BooleanField(StoryForm.consent_contact.args[0])
     consent_equality = BooleanField(StoryForm.consent_equality.args[0])
     contact_email = StringField(
         _l("Email address"),
-        validators=[Optional(), Length(max=254)],
+        validators=[Optional(), MaxChars(254)],
         render_kw={"autocomplete": "email", "type": "email"},
     )
     contact_phone = StringField(
         _l("Phone number"),
-        validators=[Optional(), Length(max=30)],
+        validators=[Optional(), MaxChars(30)],
         render_kw={"autocomplete": "tel", "type": "tel"},
     )
 
@@ -203,7 +206,7 @@ class ConsentForm(FlaskForm):
         }
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     keep_count = BooleanField(
         _l("You can still count that I got in touch, without my story or anything about me")
     )

@@ -12,14 +12,13 @@ from flask import (
     flash,
     redirect,
     render_template,
-    request,
     session,
     url_for,
 )
 from flask_babel import gettext as _
 
 from engage.extensions import limiter
-from engage.forms import apply_service_errors
+from engage.forms import apply_service_errors, opened_afresh
 from engage.i18n import current_language
 from engage.models import Channel, Purpose
 from engage.permissions import public
@@ -90,7 +89,7 @@ def change_choices():
     submission = _require_story()
     if submission is None or submission.is_withdrawn:
         return redirect(url_for("stories.find_story"))
-    if request.method == "GET":
+    if opened_afresh():
         form = ConsentForm(
             formdata=None,
             data={

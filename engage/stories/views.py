@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from engage import tasks
 from engage.extensions import csrf, limiter
-from engage.forms import apply_service_errors
+from engage.forms import apply_service_errors, opened_afresh
 from engage.i18n import current_language
 from engage.models import AgeGroup, Channel
 from engage.permissions import public
@@ -22,6 +22,8 @@ from engage.stories.tokens import code_from_token, new_receipt_token
 
 # How long the thank-you page keeps showing the code in this browser.
 RECEIPT_DISPLAY_SECONDS = 60 * 60
+# The answer to the age question, until the story is sent.
+AGE_KEY = "tell_age"
 
 
 def _story_limit() -> str:
@@ -47,10 +49,14 @@ def start():
 @public
 def age():
     form = AgeForm()
+    if opened_afresh() and session.get(AGE_KEY):
+        form.age.data = session[AGE_KEY]  # coming back to change it
     if form.validate_on_submit():
         if form.age.data == UNDER_13:
+            session.pop(AGE_KEY, None)
             return redirect(url_for("stories.ask_for_help"))
-        return redirect(url_for("stories.story", age=form.age.data))
+        session[AGE_KEY] = form.age.data
+        return redirect(url_for("stories.story"))
     return render_template("stories/age.html", form=form, title=_("How old are you?"))
 
 
@@ -60,32 +66,28 @@ def ask_for_help():
     return render_template("stories/ask_for_help.html", title=_("Ask someone to help you"))
 
 
-def _new_story_form(age_group: AgeGroup) -> StoryForm:
-    form = StoryForm(formdata=None)
-    form.age_group.data = age_group.value
-    form.receipt_token.data = new_receipt_token()
-    form.notice_version.data = str(notices.current().version)
-    return form
-
-
 @bp.route("/tell/story", methods=["GET", "POST"])
 @public
 @csrf.exempt  # checked by the form instead, so an expired page keeps the resident's words
 @limiter.limit(_story_limit, methods=["POST"])
 def story():
-    if request.method == "GET":
-        age_group = _age_group(request.args.get("age"))
-        if age_group is None:
-            return redirect(url_for("stories.age"))
-        form = _new_story_form(age_group)
-    else:
-        form = StoryForm()
-        age_group = _age_group(form.age_group.data)
-        if age_group is None:
+    form = StoryForm()
+    # The age answered on the first question; the form carries it too, so a page sent
+    # after the session has gone still knows it.
+    carried = form.age_group.data
+    age_group = _age_group(carried) if carried else _age_group(session.get(AGE_KEY))
+    if age_group is None:
+        if form.is_submitted():
             abort(400)
+        return redirect(url_for("stories.age"))
+    form.age_group.data = age_group.value
     form.set_areas(reference.local_authorities())
     expired = False
-    if request.method == "POST":
+    if not form.is_submitted():
+        if not form.receipt_token.data:
+            form.receipt_token.data = new_receipt_token()
+            form.notice_version.data = str(notices.current().version)
+    else:
         form.validate()
         expired = bool(form.csrf_token.errors)
         code = code_from_token(form.receipt_token.data)
@@ -96,11 +98,16 @@ def story():
             result = _submit(form, age_group, code)
             if result is not None:
                 return result
+    return _story_page(form, age_group, expired=expired)
+
+
+def _story_page(form: StoryForm, age_group: AgeGroup, *, expired=False, rate_limited=False):
     return render_template(
         "stories/story.html",
         form=form,
         expired=expired,
-        under_18=age_group is AgeGroup.UNDER_18,
+        rate_limited=rate_limited,
+        under_18=age_group is not AgeGroup.ADULT,
         notice=notices.current(),
         title=_("Tell us what happened"),
     )
@@ -125,6 +132,7 @@ def _submit(form: StoryForm, age_group: AgeGroup, code: str):
         return None
     # Committed: now email, tagging and the rest may fail without losing anything.
     tasks.after_story_stored(submission.id)
+    session.pop(AGE_KEY, None)  # another story from this browser asks the age again
     session["intake"] = {
         "submission_id": submission.id,
         "code": receipts.display(code),
@@ -152,8 +160,9 @@ def equality_step(submission, next_url: str):
     if submission is None or not intake.needs_equality_answers(submission):
         return redirect(next_url)
     form = EqualityForm()
+    form.ask_for_age_group(submission.age_group)
     form.set_ethnic_groups(intake.ethnic_groups())
-    if request.method == "POST" and request.form.get("skip"):
+    if form.is_submitted() and request.form.get("skip"):
         return redirect(next_url)
     if form.validate_on_submit():
         try:
@@ -216,13 +225,5 @@ def too_many_stories(error):
         return handle_http_error(error)
     form = StoryForm()
     form.set_areas(reference.local_authorities())
-    age_group = _age_group(form.age_group.data)
-    return render_template(
-        "stories/story.html",
-        form=form,
-        expired=False,
-        rate_limited=True,
-        under_18=age_group is not AgeGroup.ADULT,
-        notice=notices.current(),
-        title=_("Tell us what happened"),
-    ), 429
+    age_group = _age_group(form.age_group.data) or AgeGroup.UNDER_18
+    return _story_page(form, age_group, rate_limited=True), 429

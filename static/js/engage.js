@@ -20,4 +20,41 @@
     input.addEventListener("change", sync);
     sync();
   });
+  // A running count under boxes with a limit. The limit itself is in the hint, and the
+  // server keeps every word of a text that is too long, so this is only a convenience.
+  var counters = document.querySelectorAll("[data-character-count]");
+  Array.prototype.forEach.call(counters, function (counter) {
+    var box = document.getElementById(counter.getAttribute("data-character-count"));
+    var limit = parseInt(counter.getAttribute("data-limit"), 10);
+    if (!box || !limit) {
+      return;
+    }
+    var numbers = window.Intl ? new Intl.NumberFormat(document.documentElement.lang) : null;
+    // Screen readers hear the count once typing pauses, not at every key.
+    var spoken = document.createElement("div");
+    spoken.className = "visually-hidden";
+    spoken.setAttribute("aria-live", "polite");
+    counter.parentNode.insertBefore(spoken, counter.nextSibling);
+    var timer = null;
+    var show = function () {
+      // Characters as the server counts them (a surrogate pair is one character).
+      var used = Array.from ? Array.from(box.value).length : box.value.length;
+      var left = limit - used;
+      var count = numbers ? numbers.format(Math.abs(left)) : String(Math.abs(left));
+      var template = counter.getAttribute(left < 0 ? "data-over" : "data-left");
+      counter.textContent = template.replace("{count}", count);
+      counter.classList.toggle("character-count--over", left < 0);
+      return counter.textContent;
+    };
+    counter.setAttribute("aria-hidden", "true");
+    counter.hidden = false;
+    box.addEventListener("input", function () {
+      var text = show();
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        spoken.textContent = text;
+      }, 1000);
+    });
+    show();
+  });
 })();

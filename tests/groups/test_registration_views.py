@@ -237,13 +237,15 @@ def test_valid_company_numbers_are_accepted_and_normalised(app, client, number, 
         assert db.session.scalar(select(CommunityGroup.company_number)) == stored
 
 
-def test_html_in_the_name_is_stripped(app, client):
+def test_the_name_is_stored_as_typed_even_with_angle_brackets(app, client):
     response = submit_form(
         client, URL, valid_form(app, name="<b>Ladywood</b> <i>Somali</i> Mothers")
     )
     assert response.status_code == 302
     with app.app_context():
-        assert db.session.scalar(select(CommunityGroup.name)) == "Ladywood Somali Mothers"
+        assert db.session.scalar(select(CommunityGroup.name)) == (
+            "<b>Ladywood</b> <i>Somali</i> Mothers"
+        )
 
 
 def test_extra_fields_cannot_set_the_status_or_the_contact_account(app, client):

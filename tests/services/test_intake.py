@@ -85,7 +85,11 @@ def test_a_story_needs_consent_to_store_it(ctx):
 
 
 def test_an_empty_story_is_refused(ctx):
-    assert refusal(story_input(story="  <p></p>\n "))["story"] == "Tell us what happened"
+    assert refusal(story_input(story="  \n\t "))["story"] == "Tell us what happened"
+
+
+def test_markup_alone_is_words_and_is_kept(ctx):
+    assert submit(story_input(story="<p></p>")).story == "<p></p>"
 
 
 def test_a_story_of_exactly_10000_characters_is_accepted(ctx):
@@ -96,14 +100,19 @@ def test_a_story_of_exactly_10000_characters_is_accepted(ctx):
 def test_a_story_over_10000_characters_is_refused_with_its_length(ctx):
     errors = refusal(story_input(story="a" * 10_001))
     assert errors["story"] == (
-        "Your story must be 10,000 characters or fewer. It is 10,001 characters now."
+        "Your story must be 10,000 characters or fewer. It has 1 character too many: "
+        "all your words are still in the box, so you can shorten it."
     )
     assert count(Submission) == 0
 
 
 def test_what_to_change_is_bounded_too(ctx):
     errors = refusal(story_input(what_to_change="b" * 2_001))
-    assert errors == {"what_to_change": "This must be 2,000 characters or fewer"}
+    assert errors == {
+        "what_to_change": "Use 2,000 characters or fewer. You have 1 character too many."
+    }
+    errors = refusal(story_input(what_to_change="b" * 2_250))
+    assert errors["what_to_change"].endswith("You have 250 characters too many.")
 
 
 @pytest.mark.parametrize(
@@ -171,12 +180,13 @@ def test_a_refusal_outside_a_web_request_is_still_a_service_error(app):
 # Storing
 
 
-def test_a_story_is_stored_as_plain_text_with_its_area(ctx):
+def test_a_story_is_stored_exactly_as_typed_with_its_area(ctx):
     birmingham = factories.authority("Birmingham")
+    typed = "  my manager said <you people> are lazy, rent went up >10%, I <3 Wolverhampton  "
     submission = submit(
         story_input(
-            story="  <p>It happened <b>at work</b>.</p><script>alert(1)</script>  ",
-            what_to_change="<i>Fair</i> interviews",
+            story=typed,
+            what_to_change="<i>Fair</i> interviews & a<b",
             local_authority_id=birmingham.id,
             postcode="b66 1aa",
             heard_about="community_group",
@@ -184,8 +194,8 @@ def test_a_story_is_stored_as_plain_text_with_its_area(ctx):
     )
     db.session.expire_all()
     stored = db.session.get(Submission, submission.id)
-    assert stored.story == "It happened at work.alert(1)"
-    assert stored.what_to_change == "Fair interviews"
+    assert stored.story == typed
+    assert stored.what_to_change == "<i>Fair</i> interviews & a<b"
     assert stored.local_authority.name == "Birmingham"
     assert stored.postcode_district == "B66"
     assert stored.heard_about == "community_group"
@@ -332,9 +342,47 @@ ANSWERS = {
     "gender_same_as_birth": "prefer_not_to_say",
     "disability": "no",
     "religion": "other",
-    "religion_other": "<b>Rastafari</b>",
+    "religion_other": "Rastafari <Jamaican>",
     "sexual_orientation": "prefer_not_to_say",
 }
+
+
+@pytest.mark.parametrize(
+    ("age_group", "refused", "accepted"),
+    [
+        (AgeGroup.ADULT, ["13_15", "16_17"], ["18_24", "75_plus", "prefer_not_to_say"]),
+        (AgeGroup.UNDER_18, ["18_24", "25_34", "75_plus"], ["13_15", "16_17"]),
+        (AgeGroup.UNDER_13, ["13_15", "18_24", "prefer_not_to_say"], [None]),
+    ],
+)
+def test_the_age_band_must_agree_with_the_age_given_first(ctx, age_group, refused, accepted):
+    for band in refused:
+        submission = submit(
+            story_input(age_group=age_group, consents=all_consents(equality=True)),
+            channel=Channel.GROUP,
+        )
+        with pytest.raises(ServiceError) as refusal_:
+            intake.record_equality_answers(submission.id, {"age_band": band})
+        assert refusal_.value.errors == {"age_band": "Select one of the answers"}, band
+    for band in accepted:
+        submission = submit(
+            story_input(age_group=age_group, consents=all_consents(equality=True)),
+            channel=Channel.GROUP,
+        )
+        intake.record_equality_answers(submission.id, {"age_band": band, "sex": "female"})
+        assert db.session.get(EqualityAnswers, submission.id).age_band == band
+
+
+def test_an_over_long_other_description_is_refused_not_cut(ctx):
+    submission = submit(story_input(consents=all_consents(equality=True)))
+    with pytest.raises(ServiceError) as refused:
+        intake.record_equality_answers(
+            submission.id, {"religion": "other", "religion_other": "r" * 125}
+        )
+    assert refused.value.errors == {
+        "religion_other": "Use 120 characters or fewer. You have 5 characters too many."
+    }
+    assert db.session.get(EqualityAnswers, submission.id) is None
 
 
 def test_equality_answers_are_stored_apart_only_with_consent(ctx):
@@ -350,7 +398,7 @@ def test_equality_answers_are_stored_apart_only_with_consent(ctx):
     assert answers.ethnic_group_other == "Somali"
     assert answers.age_band == "25_34"
     assert answers.religion == "other"
-    assert answers.religion_other == "Rastafari"
+    assert answers.religion_other == "Rastafari <Jamaican>"
     assert not intake.needs_equality_answers(db.session.get(Submission, submission.id))
     equality_columns = {c.name for c in EqualityAnswers.__table__.columns} - {"submission_id"}
     equality_columns -= {"created_at"}
@@ -619,7 +667,7 @@ def test_the_export_holds_everything_linked_to_the_story(ctx):
     assert len(data["consent_history"]) == len(Purpose)
     assert data["consent_history"][0]["privacy_notice_version"] == 1
     assert data["contact"] == {"email": "amina@example.org", "phone": None}
-    assert data["equality_answers"]["religion_described"] == "Rastafari"
+    assert data["equality_answers"]["religion_described"] == "Rastafari <Jamaican>"
     assert data["equality_answers"]["age_band"] == "25_34"
 
 

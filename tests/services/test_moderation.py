@@ -188,9 +188,43 @@ def test_duplicate_must_point_at_another_real_story(ctx, story, officer):
         with pytest.raises(ServiceError) as refused:
             moderation.mark_duplicate(story.id, officer, fresh(story.id).version, original)
         assert message in refused.value.errors["original"]
-    moderation.mark_duplicate(story.id, officer, fresh(story.id).version, str(first.id))
+    moderation.mark_duplicate(story.id, officer, fresh(story.id).version, f" {first.id} ")
     marked = fresh(story.id)
     assert marked.status is SubmissionStatus.DUPLICATE and marked.duplicate_of_id == first.id
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "Enter the number of the story this one repeats"),
+        ("   ", "Enter the number of the story this one repeats"),
+        ("12a", "Enter the story's number in figures only, like 1234 (no letters)"),
+        ("story 12", "Enter the story's number in figures only, like 1234 (no letters)"),
+        ("²", "Enter the story's number in figures only, like 1234 (no letters)"),
+        ("-3", "Story numbers start at 1: enter a number of 1 or more"),
+        ("0", "Story numbers start at 1: enter a number of 1 or more"),
+        ("999999", "There is no story with that number: check it"),
+        ("9" * 40, "There is no story with that number: check it"),
+    ],
+)
+def test_a_wrong_original_number_says_what_is_wrong_with_it(story, officer, typed, message):
+    with pytest.raises(ServiceError) as refused:
+        moderation.mark_duplicate(story.id, officer, fresh(story.id).version, typed)
+    assert refused.value.errors == {"original": message}
+    assert fresh(story.id).status is SubmissionStatus.RECEIVED
+
+
+def test_a_withdrawn_story_cannot_be_the_original_and_says_so(story, officer):
+    gone = factories.submission("Told and then withdrawn.")
+    gone.status = SubmissionStatus.WITHDRAWN
+    gone.story = None
+    db.session.commit()
+    with pytest.raises(ServiceError) as refused:
+        moderation.mark_duplicate(story.id, officer, fresh(story.id).version, str(gone.id))
+    assert refused.value.errors == {
+        "original": f"Story {gone.id} was withdrawn by the person who told it, "
+        "so it can't be the original"
+    }
 
 
 def test_the_state_machine_refuses_impossible_moves(story):

@@ -123,9 +123,9 @@ def memory_mail(app):
 
 
 def test_a_story_sent_through_the_website_is_tagged_straight_after(app, client, memory_mail):
-    from tests.helpers import page
+    from tests.helpers import open_story_form, page
 
-    form = page(client.get("/tell/story?age=18_plus"))
+    form = page(open_story_form(client))
     hidden = {
         name: form.find("input", attrs={"name": name})["value"]
         for name in ("csrf_token", "age_group", "receipt_token", "notice_version")

@@ -21,7 +21,15 @@ from engage.models import (
 from engage.services import intake
 from engage.services.intake import StoryInput
 from tests import factories
-from tests.helpers import csrf_token, error_summary, field_error, heading, page, submit_form
+from tests.helpers import (
+    csrf_token,
+    error_summary,
+    field_error,
+    heading,
+    open_story_form,
+    page,
+    submit_form,
+)
 
 CODE = "0K0M-X1PD-9RTA"
 STORY = "At the job centre they assumed I could not read English."
@@ -523,7 +531,7 @@ def test_forget_removes_access_from_this_browser(app, client):
 
 
 def test_forget_from_the_thank_you_page_hides_the_code(app, client):
-    response = client.get("/tell/story?age=18_plus")
+    response = open_story_form(client)
     fields = {
         name: page(response).find("input", attrs={"name": name})["value"]
         for name in ("csrf_token", "age_group", "receipt_token", "notice_version")
