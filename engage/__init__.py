@@ -50,7 +50,10 @@ def create_app(config: BaseConfig | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    from flask_babel import gettext
+
     from engage.extensions import csrf, db, limiter, login_manager, migrate
+    from engage.i18n import N_
     from engage.services.accounts import load_user_by_session_id
 
     db.init_app(app)
@@ -60,7 +63,9 @@ def _init_extensions(app: Flask) -> None:
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
-    login_manager.login_message = "Sign in to see that page."
+    # Translated when flashed (the page's language is known only then).
+    login_manager.login_message = N_("Sign in to see that page.")
+    login_manager.localize_callback = gettext
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     login_manager.user_loader(load_user_by_session_id)

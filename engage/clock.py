@@ -1,7 +1,12 @@
-"""Dates where the Taskforce works: today in the UK, and dates written the UK way."""
+"""Dates where the Taskforce works: today in the UK, and dates written the UK way, in
+the reader's language ("23 November 2026", "23 listopada 2026", "23 نومبر 2026")."""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as babel_format_date
+from flask import has_request_context
+from flask_babel import get_locale
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -16,7 +21,9 @@ def format_date(value: date | datetime | None, missing: str = "Not set") -> str:
         return missing
     if isinstance(value, datetime):
         value = value.astimezone(LONDON).date()
-    return f"{value.day} {value:%B %Y}"
+    # The page's language; English for the command line and the worker.
+    locale = get_locale() if has_request_context() else None
+    return babel_format_date(value, "d MMMM y", locale=locale or "en")
 
 
 def format_time(value: datetime | None) -> str:

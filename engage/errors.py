@@ -9,16 +9,18 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from engage.rate_limits import keep_typed, when_to_try_again
+
 log = logging.getLogger(__name__)
 
 PAGES = {
-    400: ("errors/400.html", "There is a problem with your request"),
-    403: ("errors/403.html", "You do not have permission to see this page"),
+    400: ("errors/400.html", _l("There is a problem with your request")),
+    403: ("errors/403.html", _l("You do not have permission to see this page")),
     404: ("errors/404.html", _l("Page not found")),
-    405: ("errors/405.html", "That action is not available here"),
-    413: ("errors/400.html", "What you sent is too large"),
+    405: ("errors/405.html", _l("That action is not available here")),
+    413: ("errors/413.html", _l("What you sent is too large")),
     429: ("errors/429.html", _l("Too many attempts")),
-    500: ("errors/500.html", "Sorry, there is a problem with the service"),
+    500: ("errors/500.html", _l("Sorry, there is a problem with the service")),
 }
 
 
@@ -32,6 +34,11 @@ def _render(code: int, **context):
 
 def handle_http_error(error: HTTPException):
     code = error.code or 500
+    if code == 429:
+        kept = keep_typed(error)
+        if kept is not None:
+            return kept
+        return _render(429, description=None, try_again=when_to_try_again())
     response_body, status = _render(code, description=None)
     if code == 405 and error.valid_methods:
         return response_body, status, {"Allow": ", ".join(error.valid_methods)}

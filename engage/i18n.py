@@ -35,6 +35,12 @@ _ANY_AGE = 10 * 365 * 24 * 60 * 60
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def N_(message: str) -> str:
+    """Marks a message for the catalogues where it must stay a plain string until it is
+    shown (gettext's usual name for this; `make extract-messages` knows it)."""
+    return message
+
+
 def available_languages(folder: str) -> dict[str, str]:
     """{code: the language's own name}, English first, then each catalogue found."""
     codes = sorted(
@@ -76,6 +82,14 @@ def select_locale() -> str:
 
 def current_language() -> str:
     return str(get_locale() or DEFAULT)
+
+
+def clear_session_keeping_language() -> None:
+    """A fresh session (signing in or out) that still speaks the person's language."""
+    chosen = session.get("lang")
+    session.clear()
+    if chosen:
+        session["lang"] = chosen
 
 
 def language_switch_hook() -> None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
+
+from engage.i18n import clear_session_keeping_language
 
 # No inline scripts or styles anywhere: everything comes from static/.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -101,11 +104,11 @@ def enforce_session_limits():
     too_long = now - signed_in_at > absolute
     if now - seen_at > idle or too_long:
         logout_user()
-        session.clear()
+        clear_session_keeping_language()
         flash(
-            "You were signed out because you had been signed in for 12 hours. Sign in again."
+            _("You were signed out because you had been signed in for 12 hours. Sign in again.")
             if too_long
-            else "You were signed out because you had not done anything for 30 minutes.",
+            else _("You were signed out because you had not done anything for 30 minutes."),
             "info",
         )
         # Only a page can be returned to; a form's POST target can't.

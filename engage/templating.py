@@ -6,12 +6,15 @@ from urllib.parse import urlencode
 
 from flask import Flask, request
 from flask_babel import format_decimal
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from engage import labels
 from engage.clock import format_date, format_time
 from engage.models import Purpose, Role
 from engage.models.submissions import CHANGE_MAX_LENGTH, STORY_MAX_LENGTH
 from engage.permissions import SECRETARIAT_ROLES
+from engage.reference_labels import translated
 from engage.services.groups import COMMUNITIES_MAX_LENGTH
 from engage.services.moderation import REASON_MAX_LENGTH, SUMMARY_MAX_LENGTH
 from engage.services.safeguarding import CONCERN_MAX_LENGTH
@@ -24,13 +27,6 @@ TEXT_LIMITS = {
     "summary": SUMMARY_MAX_LENGTH,
     "reason": REASON_MAX_LENGTH,
     "concern": CONCERN_MAX_LENGTH,
-}
-
-CHANNEL_LABELS = {
-    "web": "Online form",
-    "group": "Through a community group",
-    "officer_event": "Officer, at an event",
-    "officer_phone": "Officer, by phone",
 }
 
 
@@ -56,9 +52,11 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["time"] = format_time
     app.jinja_env.filters["number"] = format_decimal
+    app.jinja_env.filters["translated"] = translated
     app.jinja_env.globals["limits"] = TEXT_LIMITS
     app.jinja_env.globals["this_page_url"] = this_page_url
-    app.jinja_env.globals["channel_labels"] = CHANNEL_LABELS
+    app.jinja_env.globals["channel_labels"] = labels.CHANNEL
+    app.jinja_env.globals["labels"] = labels
     app.jinja_env.filters["language_name"] = language_name
     app.jinja_env.globals["purpose_enum"] = Purpose
     app.jinja_env.trim_blocks = True
@@ -70,7 +68,7 @@ def register_template_helpers(app: Flask) -> None:
         if current_user.is_authenticated:
             role = current_user.role
             if role is Role.GROUP_CONTACT:
-                items.append(("groups.group_home", "Your group"))
+                items.append(("groups.group_home", _l("Your group")))
             else:
                 items.append(("staff.home", "Staff home"))
             if role in (Role.ENGAGEMENT_OFFICER, Role.ADMIN):
@@ -82,5 +80,5 @@ def register_template_helpers(app: Flask) -> None:
             if role is Role.ADMIN:
                 items.append(("admin.users", "Staff accounts"))
                 items.append(("admin.audit_log", "Audit log"))
-            items.append(("auth.account_security", "Your account"))
+            items.append(("auth.account_security", _l("Your account")))
         return {"nav_items": items, "site_name": "Engage"}

@@ -28,6 +28,7 @@ PUBLIC_ENDPOINTS = {
     "stories.your_equality_answers",
     "stories.download_page",
     "stories.download_json",
+    "stories.download_schema",
     "stories.withdraw",
     "stories.forget",
     "groups.register",

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired
 
@@ -6,21 +7,21 @@ from engage.forms import Form, MaxChars
 
 class SignInForm(Form):
     email = EmailField(
-        "Email address",
-        validators=[DataRequired("Enter your email address"), MaxChars(254)],
+        _l("Email address"),
+        validators=[DataRequired(_l("Enter your email address")), MaxChars(254)],
         render_kw={"autocomplete": "username", "spellcheck": "false"},
     )
     password = PasswordField(
-        "Password",
-        validators=[DataRequired("Enter your password"), MaxChars(200)],
+        _l("Password"),
+        validators=[DataRequired(_l("Enter your password")), MaxChars(200)],
         render_kw={"autocomplete": "current-password"},
     )
 
 
 class CodeForm(Form):
     code = StringField(
-        "Code",
-        validators=[DataRequired("Enter the code"), MaxChars(20)],
+        _l("Code"),
+        validators=[DataRequired(_l("Enter the code")), MaxChars(20)],
         render_kw={
             "autocomplete": "one-time-code",
             "spellcheck": "false",

@@ -2,21 +2,24 @@
 authenticator app; until both are done nobody is signed in (ASVS 4.3.1)."""
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from engage.auth import bp
 from engage.auth.forms import CodeForm, SignInForm
 from engage.extensions import limiter
 from engage.forms import apply_service_errors
-from engage.i18n import english_only
+from engage.i18n import clear_session_keeping_language, english_only
 from engage.permissions import public, signed_in
+from engage.rate_limits import keeps_typed_when_limited
 from engage.redirects import safe_next
 from engage.security import mark_confirmed, now_ts, start_session_clock
 from engage.services import accounts
 from engage.services import two_factor as second_step
 from engage.services.transaction import ServiceError
 
-SIGN_IN_ERROR = "Enter a correct email address and password"
+SIGN_IN_ERROR = _l("Enter a correct email address and password")
 PENDING_KEY = "pending_sign_in"
 
 
@@ -47,8 +50,9 @@ def _signed_in_key() -> str:
 
 
 def _complete(user, next_url: str):
-    # A fresh session once both steps are done: nothing from before survives (ASVS 3.2.1).
-    session.clear()
+    # A fresh session once both steps are done: nothing from before survives (ASVS 3.2.1)
+    # but the language the person chose.
+    clear_session_keeping_language()
     login_user(user)
     start_session_clock()
     return redirect(next_url)
@@ -68,7 +72,7 @@ def _pending_user():
 
 
 def _back_to_sign_in():
-    flash("Sign in again: the time to enter your code ran out.", "info")
+    flash(_("Sign in again: the time to enter your code ran out."), "info")
     return redirect(url_for("auth.sign_in"))
 
 
@@ -91,7 +95,14 @@ def sign_in():
             step = "auth.two_factor" if user.two_factor_enrolled else "auth.set_up_two_factor"
             return redirect(url_for(step))
         form.password.errors.append(SIGN_IN_ERROR)
-    return render_template("auth/sign_in.html", form=form, title="Sign in")
+    return render_template("auth/sign_in.html", form=form, title=_("Sign in"))
+
+
+@keeps_typed_when_limited("auth.sign_in")
+def _sign_in_when_limited(try_again: str):
+    form = SignInForm()
+    form.form_errors.append(_("You have tried to sign in too many times.") + " " + try_again)
+    return render_template("auth/sign_in.html", form=form, title=_("Sign in")), 429
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
@@ -195,7 +206,7 @@ def account_security():
         "auth/account_security.html",
         form=form,
         codes_left=second_step.recovery_codes_left(user.id),
-        title="Sign-in and security",
+        title=_("Sign-in and security"),
     )
 
 
@@ -204,6 +215,6 @@ def account_security():
 def sign_out():
     accounts.end_all_sessions(current_user._get_current_object())
     logout_user()
-    session.clear()
-    flash("You have signed out.", "info")
+    clear_session_keeping_language()
+    flash(_("You have signed out."), "info")
     return redirect(url_for("auth.sign_in"))

@@ -15,6 +15,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from engage.forms import Form, MaxChars
 from engage.models import GroupType
+from engage.reference_labels import translated
 from engage.services.groups import GroupInput
 
 
@@ -61,8 +62,8 @@ class GroupRegistrationForm(Form):
     )
 
     def set_choices(self, authorities, themes) -> None:
-        self.area_ids.choices = [SelectChoice(str(a.id), a.name) for a in authorities]
-        self.theme_ids.choices = [SelectChoice(str(t.id), t.label) for t in themes]
+        self.area_ids.choices = [SelectChoice(str(a.id), translated(a.name)) for a in authorities]
+        self.theme_ids.choices = [SelectChoice(str(t.id), translated(t.label)) for t in themes]
 
     def to_input(self) -> GroupInput:
         return GroupInput(
@@ -82,11 +83,11 @@ class GroupRegistrationForm(Form):
 
 class SetPasswordForm(Form):
     password = PasswordField(
-        "New password",
+        _l("New password"),
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
-        "Type the password again",
+        _l("Type the password again"),
         validators=[Optional(), MaxChars(200)],
         render_kw={"autocomplete": "new-password"},
     )

@@ -15,6 +15,7 @@ from engage.groups import bp
 from engage.groups.forms import GroupRegistrationForm, SetPasswordForm
 from engage.models import Role
 from engage.permissions import public, require_role
+from engage.rate_limits import keeps_typed_when_limited
 from engage.services import accounts, groups, reference
 from engage.services.transaction import ServiceError
 from engage.stories import assisted
@@ -54,6 +55,21 @@ def register():
     )
 
 
+@keeps_typed_when_limited("groups.register")
+def _register_when_limited(try_again: str):
+    form = GroupRegistrationForm()
+    form.set_choices(reference.local_authorities(), reference.themes())
+    form.form_errors.append(
+        _("Many registrations have been sent from this internet connection in a short time.")
+        + " "
+        + try_again
+        + " "
+        + _("Your answers are still here.")
+    )
+    title = _("Register your community group")
+    return render_template("groups/register.html", form=form, title=title), 429
+
+
 @bp.get("/groups/registered")
 @public
 def registered():
@@ -69,23 +85,23 @@ def set_password(token: str):
         claim = None
     form = SetPasswordForm()
     if claim is None or not accounts.password_link_usable(claim["user"], claim["nonce"]):
-        return render_template("account/link_expired.html", title="This link has expired"), 400
+        return render_template("account/link_expired.html", title=_("This link has expired")), 400
     if form.validate_on_submit():
         if form.password.data != form.confirm.data:
-            form.confirm.errors.append("The passwords do not match")
+            form.confirm.errors.append(_("The passwords do not match"))
         else:
             try:
                 accounts.set_password_with_token(claim["user"], claim["nonce"], form.password.data)
             except ServiceError as error:
                 if "token" in error.errors:
                     return render_template(
-                        "account/link_expired.html", title="This link has expired"
+                        "account/link_expired.html", title=_("This link has expired")
                     ), 400
                 apply_service_errors(form, error.errors)
             else:
-                flash("Your password is set. Sign in with it now.", "success")
+                flash(_("Your password is set. Sign in with it now."), "success")
                 return redirect(url_for("auth.sign_in"))
-    return render_template("account/set_password.html", form=form, title="Choose a password")
+    return render_template("account/set_password.html", form=form, title=_("Choose a password"))
 
 
 def _own_group():

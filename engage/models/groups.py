@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -23,14 +24,14 @@ class GroupType(enum.Enum):
     OTHER = "other"
 
     @property
-    def label(self) -> str:
+    def label(self):
         return {
-            GroupType.REGISTERED_CHARITY: "Registered charity",
-            GroupType.COMMUNITY_GROUP: "Community or voluntary group",
-            GroupType.FAITH_GROUP: "Faith group",
-            GroupType.SOCIAL_ENTERPRISE: "Social enterprise or community interest company",
-            GroupType.RESIDENTS_ASSOCIATION: "Residents' or tenants' association",
-            GroupType.OTHER: "Something else",
+            GroupType.REGISTERED_CHARITY: _l("Registered charity"),
+            GroupType.COMMUNITY_GROUP: _l("Community or voluntary group"),
+            GroupType.FAITH_GROUP: _l("Faith group"),
+            GroupType.SOCIAL_ENTERPRISE: _l("Social enterprise or community interest company"),
+            GroupType.RESIDENTS_ASSOCIATION: _l("Residents' or tenants' association"),
+            GroupType.OTHER: _l("Something else"),
         }[self]
 
 
@@ -46,11 +47,11 @@ class EngagementKind(enum.Enum):
     MEETING_INFORMED = "meeting_informed"
 
     @property
-    def label(self) -> str:
+    def label(self):
         return {
-            EngagementKind.EVENT_ATTENDED: "Attended an event",
-            EngagementKind.CONSULTATION_RESPONSE: "Responded to a consultation",
-            EngagementKind.MEETING_INFORMED: "Informed a Taskforce meeting",
+            EngagementKind.EVENT_ATTENDED: _l("Attended an event"),
+            EngagementKind.CONSULTATION_RESPONSE: _l("Responded to a consultation"),
+            EngagementKind.MEETING_INFORMED: _l("Informed a Taskforce meeting"),
         }[self]
 
 

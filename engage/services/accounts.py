@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from engage.extensions import db
@@ -117,7 +118,7 @@ def set_password_with_token(user_id: int, nonce: str, password: str) -> User:
     changes here, so the link (and any session) stops working afterwards."""
     user = db.session.get(User, user_id)
     if user is None or user.session_nonce != nonce or not user.active:
-        raise ServiceError({"token": "This link has expired or has already been used"})
+        raise ServiceError({"token": _l("This link has expired or has already been used")})
     problem = passwords.password_problem(password, email=user.email)
     if problem:
         raise ServiceError({"password": problem})

@@ -414,17 +414,26 @@ def withdraw(submission_id: int, *, keep_count: bool, channel: Channel, language
     log.info("submission_withdrawn", extra={"submission_id": submission.id})
 
 
+# The version of the download's layout, described in docs/your-story-download.md and by
+# the JSON Schema served at /your-story/download-schema.json. Change both together.
+EXPORT_FORMAT = "engage-your-story/1"
+
+
 def export(submission: Submission) -> dict:
-    """Everything held about the resident's story (their right of access)."""
+    """Everything held about the resident's story (their right of access), as codes:
+    the machine-readable download. Pages show the same in words (engage.labels)."""
     equality = submission.equality
+    area = submission.local_authority
     return {
+        "format": EXPORT_FORMAT,
         "status": submission.status.value,
         "submitted_at": submission.created_at.isoformat(),
         "withdrawn_at": submission.withdrawn_at.isoformat() if submission.withdrawn_at else None,
+        "age_group": submission.age_group.value,
         "how_it_reached_us": submission.channel.value,
         "story": submission.story,
         "what_you_would_like_to_change": submission.what_to_change,
-        "area": submission.local_authority.name if submission.local_authority else None,
+        "area": {"code": area.code, "name": area.name} if area else None,
         "postcode_district": submission.postcode_district,
         "heard_about": submission.heard_about,
         "consent": {p.value: v for p, v in submission.consents().items()},
@@ -444,16 +453,17 @@ def export(submission: Submission) -> dict:
             if submission.contact
             else None
         ),
-        "equality_answers": (
-            {
-                "ethnic_group": equality.ethnic_group.label if equality.ethnic_group else None,
-                "ethnic_group_described": equality.ethnic_group_other,
-                **{q.field: getattr(equality, q.field) for q in QUESTIONS},
-                "religion_described": equality.religion_other,
-            }
-            if equality
-            else None
-        ),
+        "equality_answers": _exported_equality(equality) if equality else None,
+    }
+
+
+def _exported_equality(equality: EqualityAnswers) -> dict:
+    group = equality.ethnic_group
+    return {
+        "ethnic_group": {"code": group.code, "name": group.label} if group else None,
+        "ethnic_group_described": equality.ethnic_group_other,
+        **{q.field: getattr(equality, q.field) for q in QUESTIONS},
+        "religion_described": equality.religion_other,
     }
 
 

@@ -8,6 +8,7 @@ from importlib import resources
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
@@ -21,18 +22,20 @@ def _common_passwords() -> frozenset[str]:
     )
 
 
-def password_problem(password: str, *, email: str = "") -> str | None:
+def password_problem(password: str, *, email: str = "") -> object | None:
     """Why a new password is not acceptable, or None. No composition rules (ASVS 2.1.9)."""
     if len(password) < MIN_LENGTH:
-        return f"Password must be {MIN_LENGTH} characters or more"
+        return _l("Password must be %(min)s characters or more", min=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Password must be {MAX_LENGTH} characters or fewer"
+        return _l("Password must be %(max)s characters or fewer", max=MAX_LENGTH)
     lowered = password.lower()
     if lowered in _common_passwords() or len(set(lowered)) <= 2:
-        return "Password is too easy to guess: choose a longer phrase that others would not guess"
+        return _l(
+            "Password is too easy to guess: choose a longer phrase that others would not guess"
+        )
     local_part = email.split("@", 1)[0].lower()
     if len(local_part) >= 4 and local_part in lowered:
-        return "Password must not contain your email address"
+        return _l("Password must not contain your email address")
     return None
 
 

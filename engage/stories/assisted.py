@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import redirect, render_template, session, url_for
+from flask_babel import gettext as _
 
 from engage import tasks
 from engage.forms import apply_service_errors
 from engage.i18n import current_language
-from engage.models import Channel
+from engage.models import AgeGroup, Channel
 from engage.services import intake, notices, receipts, reference
 from engage.services.transaction import ServiceError
 from engage.stories.forms import AssistedStoryForm
@@ -31,45 +32,56 @@ def story_page(*, actor, group=None, sent_endpoint: str, cancel_url: str):
     if not form.receipt_token.data:
         form.receipt_token.data = new_receipt_token()
         form.notice_version.data = str(notices.current().version)
-    if form.validate_on_submit():
-        errors = {}
-        age_group = form.age_group_choice()
-        if not form.attested.data:
-            errors["attested"] = "Confirm that the resident agreed to the choices ticked"
-        channel = Channel.GROUP if group is not None else Channel(form.channel.data)
-        code = code_from_token(form.receipt_token.data)
-        if code is None:
-            form.receipt_token.data = new_receipt_token()
-            errors["form"] = "The form had expired. Check the details and send it again"
-        if age_group is not None and not errors:
-            try:
-                submission = intake.submit_story(
-                    form.to_input(age_group),
-                    receipt_code=code,
-                    channel=channel,
-                    language=current_language(),
-                    notice_version=int(form.notice_version.data or 0),
-                    entered_by=actor,
-                    group_id=group.id if group is not None else None,
-                )
-            except ServiceError as error:
-                apply_service_errors(form, error.errors)
-            else:
-                tasks.after_story_stored(submission.id)
-                session["assisted_sent"] = {
-                    "code": receipts.display(code),
-                    "at": datetime.now(UTC).timestamp(),
-                }
-                return redirect(url_for(sent_endpoint))
-        apply_service_errors(form, errors)
+    if form.is_submitted():
+        sent = _send(form, actor=actor, group=group)
+        if sent is not None:
+            session["assisted_sent"] = {
+                "code": receipts.display(sent),
+                "at": datetime.now(UTC).timestamp(),
+            }
+            return redirect(url_for(sent_endpoint))
     return render_template(
         "stories/assisted.html",
         form=form,
         group=group,
         notice=notices.current(),
         cancel_url=cancel_url,
-        title="Send a story for a resident",
+        title=_("Send a story for a resident"),
     )
+
+
+def _send(form: AssistedStoryForm, *, actor, group) -> str | None:
+    """Store the story and return its code, or put every problem on the form at once."""
+    form.validate()
+    errors: dict[str, object] = {}
+    if not form.attested.data:
+        errors["attested"] = _("Confirm that the resident agreed to the choices ticked")
+    code = code_from_token(form.receipt_token.data)
+    if code is None:
+        form.receipt_token.data = new_receipt_token()
+        errors["form"] = _("The form had expired. Check the details and send it again")
+    age_group = form.age_group_choice()
+    # The service's own checks too, so that one send shows every problem.
+    errors.update(intake.validate_story(form.to_input(age_group or AgeGroup.ADULT)))
+    if errors or form.errors or age_group is None:
+        apply_service_errors(form, errors)
+        return None
+    channel = Channel.GROUP if group is not None else Channel(form.channel.data)
+    try:
+        submission = intake.submit_story(
+            form.to_input(age_group),
+            receipt_code=code,
+            channel=channel,
+            language=current_language(),
+            notice_version=int(form.notice_version.data or 0),
+            entered_by=actor,
+            group_id=group.id if group is not None else None,
+        )
+    except ServiceError as error:
+        apply_service_errors(form, error.errors)
+        return None
+    tasks.after_story_stored(submission.id)
+    return code
 
 
 def sent_page(*, back_url: str):
@@ -78,5 +90,5 @@ def sent_page(*, back_url: str):
     if not details or datetime.now(UTC).timestamp() - details.get("at", 0) > SHOW_CODE_SECONDS:
         return redirect(back_url)
     return render_template(
-        "stories/assisted_sent.html", code=details["code"], back_url=back_url, title="Story sent"
+        "stories/assisted_sent.html", code=details["code"], back_url=back_url, title=_("Story sent")
     )

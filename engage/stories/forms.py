@@ -17,6 +17,7 @@ from wtforms.validators import InputRequired, Optional
 from engage.equality import AGE_BAND, QUESTIONS
 from engage.forms import Form, MaxChars
 from engage.models import AgeGroup, Channel, Purpose
+from engage.reference_labels import translated
 from engage.services.intake import HEARD_ABOUT, StoryInput
 
 UNDER_13 = "under_13"
@@ -78,7 +79,7 @@ class StoryForm(Form):
 
     def set_areas(self, authorities) -> None:
         self.local_authority_id.choices = [SelectChoice("", _l("Choose an area"))] + [
-            SelectChoice(str(a.id), a.name) for a in authorities
+            SelectChoice(str(a.id), translated(a.name)) for a in authorities
         ]
 
     def consents(self) -> dict[Purpose, bool]:
@@ -163,7 +164,8 @@ class EqualityForm(Form):
 
     def set_ethnic_groups(self, groups) -> None:
         self.ethnic_group_id.choices = [SelectChoice("", _l("Choose one"))] + [
-            SelectChoice(str(g.id), g.label, optgroup=g.heading) for g in groups
+            SelectChoice(str(g.id), translated(g.label), optgroup=translated(g.heading))
+            for g in groups
         ]
 
     def answers(self) -> dict[str, str | None]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from importlib import resources
 
 from flask import (
     Response,
@@ -22,6 +23,7 @@ from engage.forms import apply_service_errors, opened_afresh
 from engage.i18n import current_language
 from engage.models import Channel, Purpose
 from engage.permissions import public
+from engage.rate_limits import keeps_typed_when_limited
 from engage.services import intake
 from engage.services.transaction import ServiceError
 from engage.stories import bp
@@ -64,6 +66,14 @@ def find_story():
             _("We could not find a story with that code. Check it and try again")
         )
     return render_template("receipt/find.html", form=form, title=_("See or change your story"))
+
+
+@keeps_typed_when_limited("stories.find_story")
+def _find_when_limited(try_again: str):
+    form = ReceiptForm()
+    form.form_errors.append(_("You have tried too many codes in a short time.") + " " + try_again)
+    title = _("See or change your story")
+    return render_template("receipt/find.html", form=form, title=title), 429
 
 
 def _require_story():
@@ -160,6 +170,15 @@ def download_json():
         mimetype="application/json",
         headers={"Content-Disposition": 'attachment; filename="your-story.json"'},
     )
+
+
+@bp.get("/your-story/download-schema.json")
+@public
+def download_schema():
+    """What the codes in the downloaded file mean, as a JSON Schema (public: it holds
+    nothing about anyone)."""
+    schema = resources.files("engage").joinpath("data/your-story.schema.json").read_text()
+    return Response(schema, mimetype="application/schema+json")
 
 
 @bp.route("/your-story/withdraw", methods=["GET", "POST"])

@@ -14,6 +14,7 @@ from engage.forms import apply_service_errors, opened_afresh
 from engage.i18n import current_language
 from engage.models import AgeGroup, Channel
 from engage.permissions import public
+from engage.rate_limits import keeps_typed_when_limited
 from engage.services import intake, notices, receipts, reference
 from engage.services.transaction import ServiceError
 from engage.stories import bp
@@ -216,14 +217,10 @@ def _privacy_page(notice):
     )
 
 
-@bp.errorhandler(429)
-def too_many_stories(error):
-    """Over the limit on the story form: keep the resident's words on the page."""
-    if request.endpoint != "stories.story" or request.method != "POST":
-        from engage.errors import handle_http_error
-
-        return handle_http_error(error)
+@keeps_typed_when_limited("stories.story")
+def _story_when_limited(try_again: str):
+    """Over the limit on the story form: the resident's words stay on the page."""
     form = StoryForm()
     form.set_areas(reference.local_authorities())
     age_group = _age_group(form.age_group.data) or AgeGroup.UNDER_18
-    return _story_page(form, age_group, rate_limited=True), 429
+    return _story_page(form, age_group, rate_limited=try_again), 429

@@ -654,7 +654,7 @@ def test_the_export_holds_everything_linked_to_the_story(ctx):
     data = intake.export(db.session.get(Submission, submission.id))
     assert data["story"] == STORY
     assert data["what_you_would_like_to_change"] == "Fair interviews"
-    assert data["area"] == "Sandwell"
+    assert data["area"] == {"code": "E08000028", "name": "Sandwell"}
     assert data["postcode_district"] == "B66"
     assert data["status"] == "received"
     assert data["consent"] == {

@@ -200,9 +200,21 @@ def test_code_lookups_are_rate_limited(app, client):
         assert open_story(client, f"0K0M-X1PD-9R{n}A").status_code == 200
     response = open_story(client, CODE)
     assert response.status_code == 429
-    assert heading(response) == "Too many attempts"
-    assert "You have tried too many times in a short time." in page(response).get_text()
+    # The same page, with the code still in the box and how long to wait.
+    assert heading(response) == "See or change your story"
+    assert page(response).find("input", attrs={"name": "code"})["value"] == CODE
+    assert error_summary(response) == [
+        "You have tried too many codes in a short time. You can try again in 15 minutes."
+    ]
     assert client.get("/your-story/status").headers["Location"] == "/your-story"
+
+
+def test_how_long_to_wait_is_said_in_the_residents_language(app, client):
+    client.get("/your-story?lang=pl")
+    for n in range(11):
+        response = open_story(client, f"0K0M-X1PD-9R{n}A")
+    assert response.status_code == 429
+    assert "za 15 minut." in " ".join(error_summary(response))
 
 
 @pytest.mark.parametrize(
@@ -369,9 +381,10 @@ def test_the_download_is_an_attachment_holding_everything(app, client):
     data = json.loads(response.get_data(as_text=True))
     assert data["story"] == STORY
     assert data["what_you_would_like_to_change"] == "Interpreters on request"
-    assert data["area"] == "Wolverhampton"
+    assert data["area"] == {"code": "E08000031", "name": "Wolverhampton"}
     assert data["postcode_district"] == "WV10"
     assert data["status"] == "received"
+    assert data["age_group"] == "18_plus"
     assert data["consent"] == {
         "store": True,
         "quote": False,

@@ -520,7 +520,7 @@ def test_story_posts_beyond_the_rate_limit_are_refused_and_keep_the_words(app, c
     response = client.post("/tell/story", data={**fields, **data})
     assert response.status_code == 429
     assert "Your story has not been sent yet" in page(response).get_text()
-    assert "Wait an hour" in page(response).get_text()
+    assert "You can try again in 1 hour." in page(response).get_text()
     assert page(response).find("textarea", id="story").get_text().strip() == data["story"]
     assert count(app, Submission) == 0
     # Reading the form is not limited, and another address is not affected.
