@@ -12,7 +12,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from engage.forms import Form, MaxChars
+from engage.forms import Form, MaxChars, parse_id
 from engage.models import MembershipRole
 from engage.services.memberships import MembershipInput
 
@@ -43,7 +43,14 @@ class ListSelectField(SelectField):
 
 
 def _optional_int(value: str | None) -> int | None:
-    return int(value) if value else None
+    return parse_id(value)
+
+
+def _role(value: str | None) -> MembershipRole | None:
+    try:
+        return MembershipRole(value)
+    except ValueError:
+        return None
 
 
 class MembershipForm(Form):
@@ -101,7 +108,7 @@ class MembershipForm(Form):
     def to_input(self, body_id: int) -> MembershipInput:
         return MembershipInput(
             body_id=body_id,
-            role=MembershipRole(self.role.data),
+            role=_role(self.role.data),
             term_start=self.term_start.data,
             term_end=self.term_end.data,
             volunteers_agreement_signed_on=self.volunteers_agreement_signed_on.data,

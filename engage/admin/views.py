@@ -57,6 +57,19 @@ def _version(form) -> int:
         return -1
 
 
+def _checked(form: MembershipForm, body_id: int, *, editing_id: int | None) -> bool:
+    """Sent and acceptable. The form's checks and the register's rules run together, so
+    one send shows every problem rather than one at a time."""
+    if not form.is_submitted():
+        return False
+    form.validate()
+    problems = memberships.membership_problems(
+        form.to_input(body_id), editing_id=editing_id, today=clock.today()
+    )
+    apply_service_errors(form, problems)
+    return not form.errors
+
+
 @bp.get("/memberships")
 @require_role(*SECRETARIAT_ROLES)
 def register():
@@ -87,7 +100,7 @@ def add_membership():
     body = _body_or_404(request.args.get("body", "taskforce"))
     form = MembershipForm()
     _prepare(form, body.id)
-    if form.validate_on_submit():
+    if _checked(form, body.id, editing_id=None):
         try:
             membership = memberships.add_membership(
                 form.to_input(body.id), actor=current_user, today=clock.today()
@@ -123,7 +136,7 @@ def edit_membership(membership_id: int):
     else:
         form = EditMembershipForm()
     _prepare(form, body.id, membership)
-    if form.validate_on_submit():
+    if _checked(form, body.id, editing_id=membership.id):
         try:
             memberships.update_membership(
                 membership.id,

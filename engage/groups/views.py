@@ -16,7 +16,7 @@ from engage.groups.forms import GroupRegistrationForm, SetPasswordForm
 from engage.models import Role
 from engage.permissions import public, require_role
 from engage.rate_limits import keeps_typed_when_limited
-from engage.services import accounts, groups, reference
+from engage.services import accounts, groups, passwords, reference
 from engage.services.transaction import ServiceError
 from engage.stories import assisted
 
@@ -42,7 +42,11 @@ def set_password_url(user) -> str:
 def register():
     form = GroupRegistrationForm()
     form.set_choices(reference.local_authorities(), reference.themes())
-    if form.validate_on_submit():
+    if form.is_submitted():
+        # The form's checks and the service's together: every problem shows at once.
+        form.validate()
+        apply_service_errors(form, groups.registration_problems(form.to_input()))
+    if form.is_submitted() and not form.errors:
         try:
             groups.register(form.to_input())
         except ServiceError as error:
@@ -87,9 +91,12 @@ def set_password(token: str):
     if claim is None or not accounts.password_link_usable(claim["user"], claim["nonce"]):
         return render_template("account/link_expired.html", title=_("This link has expired")), 400
     if form.validate_on_submit():
+        problem = passwords.password_problem(form.password.data or "")
+        if problem is not None:
+            form.password.errors.append(problem)
         if form.password.data != form.confirm.data:
             form.confirm.errors.append(_("The passwords do not match"))
-        else:
+        if not form.errors:
             try:
                 accounts.set_password_with_token(claim["user"], claim["nonce"], form.password.data)
             except ServiceError as error:

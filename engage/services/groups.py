@@ -135,6 +135,12 @@ def _validate_contact(data: GroupInput, errors: dict, clean: dict) -> None:
         )
 
 
+def registration_problems(data: GroupInput) -> dict[str, object]:
+    """Everything wrong with a registration as entered, changing nothing."""
+    errors, _clean = _validate(data)
+    return errors
+
+
 @transactional
 def register(data: GroupInput) -> CommunityGroup:
     errors, clean = _validate(data)

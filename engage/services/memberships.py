@@ -47,8 +47,10 @@ class MembershipInput:
     """What the secretariat enters for a membership. Ids, not objects."""
 
     body_id: int
-    role: MembershipRole
-    term_start: date
+    # None while the form's own answer is missing or unreadable: the rest is still
+    # checked, so that every problem shows at once.
+    role: MembershipRole | None
+    term_start: date | None
     person_id: int | None = None
     new_person_name: str = ""
     new_person_email: str = ""
@@ -144,7 +146,11 @@ def _validate(data: MembershipInput, *, editing: Membership | None, today: date)
     else:
         person = editing.person
 
-    if data.term_end is not None and data.term_end < data.term_start:
+    if (
+        data.term_end is not None
+        and data.term_start is not None
+        and data.term_end < data.term_start
+    ):
         errors["term_end"] = "The term end must be on or after the term start"
     signed = data.volunteers_agreement_signed_on
     if signed is not None and signed > today:
@@ -159,7 +165,7 @@ def _validate(data: MembershipInput, *, editing: Membership | None, today: date)
     if editing is not None:
         _validate_edit(data, editing, errors)
 
-    if not errors:
+    if not errors and data.role is not None and data.term_start is not None:
         _check_seat_free(data, body, person, authority, principal, editing, errors)
     return {
         "errors": errors,
@@ -215,6 +221,8 @@ def _validate_representation(
 def _validate_principal(
     data: MembershipInput, body: Body, errors: dict[str, str], editing: Membership | None
 ) -> Membership | None:
+    if data.role is None:
+        return None
     if data.role is not MembershipRole.SUBSTITUTE:
         if data.substitute_for_id:
             errors["substitute_for_id"] = "Only substitutes stand in for someone"
@@ -246,7 +254,7 @@ def _validate_edit(data: MembershipInput, editing: Membership, errors: dict[str,
         )
         if m.ended_on is None
     ]
-    representation_changes = data.role is not editing.role or (
+    representation_changes = data.role not in (None, editing.role) or (
         data.local_authority_id not in (None, editing.local_authority_id)
     )
     if substitutes and representation_changes:
@@ -259,7 +267,7 @@ def _validate_edit(data: MembershipInput, editing: Membership, errors: dict[str,
 def _validate_authority_for_role(
     data: MembershipInput, authority: LocalAuthority | None, errors: dict[str, str]
 ) -> None:
-    if "local_authority_id" in errors:
+    if "local_authority_id" in errors or data.role is None:
         return
     if data.role.needs_local_authority:
         if authority is None:
@@ -340,6 +348,17 @@ def _person_for(data: MembershipInput, person: Person | None) -> Person:
     )
     db.session.add(person)
     return person
+
+
+def membership_problems(
+    data: MembershipInput, *, editing_id: int | None = None, today: date
+) -> dict[str, str]:
+    """Everything wrong with a membership as entered, changing nothing: the form shows
+    these beside its own errors, all at once."""
+    editing = db.session.get(Membership, editing_id) if editing_id is not None else None
+    if editing is not None:
+        data.body_id = editing.body_id
+    return _validate(data, editing=editing, today=today)["errors"]
 
 
 @transactional

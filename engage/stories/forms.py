@@ -129,6 +129,13 @@ class AssistedStoryForm(StoryForm):
     )
     age_group = None
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The page asks these first, so the error summary lists them first too.
+        for name in ("channel", "age"):
+            if name in self._fields:
+                self._fields.move_to_end(name, last=False)
+
     def age_group_choice(self) -> AgeGroup | None:
         try:
             return AgeGroup(self.age.data)

@@ -95,7 +95,10 @@ def story():
         if code is None:
             expired = True
             form.receipt_token.data = new_receipt_token()
-        if not expired and not _other_field_errors(form):
+        if not expired and _other_field_errors(form):
+            # The service's problems too, so that every one shows at once.
+            apply_service_errors(form, intake.validate_story(form.to_input(age_group)))
+        elif not expired:
             result = _submit(form, age_group, code)
             if result is not None:
                 return result

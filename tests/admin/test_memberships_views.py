@@ -326,3 +326,43 @@ def test_forbidden_roles_cannot_post_either(app, login_as, client, role):
     assert response.status_code == 403
     with app.app_context():
         assert db.session.get(Membership, membership_id).ended_on is None
+
+
+def test_every_problem_shows_at_once_not_one_per_send(app, client, secretariat):
+    response = submit_form(
+        client,
+        "/admin/memberships/new",
+        {
+            # No person, no role, an impossible start date, an end before the agreement
+            # date and a substitute named for someone who is not a substitute.
+            "term_start": "2026-02-30",
+            "volunteers_agreement_signed_on": "2099-01-01",
+        },
+    )
+    assert response.status_code == 200
+    assert error_summary(response) == [
+        "Select a person, or enter the name of someone new",
+        "Select a role",
+        "Enter the term start as a real date, for example 1 April 2026",
+        "The date signed must be today or in the past",
+    ]
+    assert membership_count(app) == 0
+
+
+def test_the_registers_rules_show_beside_the_forms_own_checks(app, client, secretariat):
+    response = submit_form(
+        client,
+        "/admin/memberships/new",
+        {
+            "new_person_name": "Amina Yusuf",
+            "role": "public_service_representative",
+            "new_person_email": "not an email",
+        },
+    )
+    assert field_error(response, "new_person_email") == (
+        "Enter an email address in the correct format, like name@example.com"
+    )
+    assert field_error(response, "term_start") == "Enter the date the term starts"
+    assert field_error(response, "local_authority_id") == (
+        "Select the local authority they represent"
+    )

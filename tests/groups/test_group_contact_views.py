@@ -25,7 +25,7 @@ from engage.models import (
 )
 from engage.services import groups, intake, passwords, receipts
 from tests import factories
-from tests.helpers import field_error, heading, page, submit_form
+from tests.helpers import error_summary, field_error, heading, page, submit_form
 
 NEW_PASSWORD = "plum orchard lantern river"
 STORY = "The housing officer ignored my mother because she does not speak English."
@@ -431,5 +431,23 @@ def test_story_problems_are_shown_beside_their_fields(app, client, contact):
         resident_story(story="", consent_store=None, age=None),
     )
     assert response.status_code == 200
-    assert field_error(response, "age") == "Select how old the resident is"
+    # Every problem at once, not one per send.
+    assert error_summary(response) == [
+        "Select how old the resident is",
+        "Tell us what happened",
+        "Tick the box to agree that we can store and analyse your story. "
+        "We cannot accept it otherwise",
+    ]
     assert submission_count(app) == 0
+
+
+def test_the_attestation_and_the_story_are_both_reported_in_one_send(app, client, contact):
+    response = send_story(
+        client, "/group/stories/new", resident_story(attested=None, postcode="not a postcode")
+    )
+    assert field_error(response, "attested") == (
+        "Confirm that the resident agreed to the choices ticked"
+    )
+    assert field_error(response, "postcode") == (
+        "Enter the first part of a postcode, like B11, or a full postcode"
+    )

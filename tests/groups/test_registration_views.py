@@ -273,3 +273,27 @@ def test_a_registration_without_a_csrf_token_is_refused(app, client):
     response = client.post(URL, data=valid_form(app))
     assert response.status_code == 400
     assert group_count(app) == 0
+
+
+def test_every_problem_shows_at_once(app, client):
+    response = submit_form(
+        client,
+        URL,
+        valid_form(
+            app,
+            name="",
+            group_type=None,
+            contact_email="x" * 250 + "@example.org",
+            contact_phone="12",
+            area_ids=None,
+        ),
+    )
+    assert response.status_code == 200
+    assert error_summary(response) == [
+        "Enter the name of your group",
+        "Select what kind of group it is",
+        "Select at least one area your group works in",
+        "Use 254 characters or fewer. You have 8 characters too many.",
+        "Enter a UK phone number, like 0121 496 0000",
+    ]
+    assert group_count(app) == 0

@@ -723,3 +723,26 @@ def test_the_privacy_page_shows_the_configured_lawful_basis(app, client):
         app.config["LAWFUL_BASIS"] = original
     assert "Equality monitoring Public task with the equality of opportunity condition" in text
     assert "Storing and analysing stories Explicit consent" in text
+
+
+def test_every_problem_on_the_story_form_shows_at_once(app, client):
+    response = post_story(
+        client,
+        {
+            "story": "",
+            "postcode": "nonsense",
+            "consent_contact": "y",
+            "contact_email": "e" * 260,
+            "contact_phone": "12",
+        },
+    )
+    assert response.status_code == 200
+    assert error_summary(response) == [
+        "Tell us what happened",
+        "Enter the first part of a postcode, like B11, or a full postcode",
+        "Tick the box to agree that we can store and analyse your story. "
+        "We cannot accept it otherwise",
+        "Use 254 characters or fewer. You have 6 characters too many.",
+        "Enter a UK phone number, like 07700 900 982",
+    ]
+    assert count(app, Submission) == 0
