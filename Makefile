@@ -28,7 +28,7 @@ translations: $(VENV)/.installed ## Compile the message catalogues (engage/trans
 	$(BIN)/pybabel -q compile -d engage/translations
 
 extract-messages: $(VENV)/.installed ## Collect new translatable text into the catalogues, for translators
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location --sort-output \
 	  --project Engage -o engage/translations/messages.pot .
 	$(BIN)/pybabel -q update -i engage/translations/messages.pot -d engage/translations --no-fuzzy-matching
 

@@ -117,6 +117,22 @@ def load_demo() -> None:
     click.echo(summary)
 
 
+@demo_group.command("code")
+@click.argument("key", nargs=-1, required=True)
+def authenticator_code(key: tuple[str, ...]) -> None:
+    """Print the current sign-in code for an authenticator KEY, typed as the set-up page
+    shows it (in groups, with or without quotes): for trying the site without a phone."""
+    from engage.services import two_factor
+
+    try:
+        click.echo(two_factor.code_for_key(" ".join(key)))
+    except ValueError:
+        raise click.ClickException(
+            "That is not an authenticator key: copy the letters and numbers shown under "
+            "the QR code on the set-up page."
+        ) from None
+
+
 @demo_group.command("submissions")
 @click.argument("count", type=click.IntRange(1, 5_000_000))
 @with_appcontext

@@ -131,13 +131,15 @@ class BaseConfig:
 
     # The lawful basis for each purpose is the data protection officer's decision; the
     # consent choices are built and honoured either way. Shown on the privacy page.
-    # Override one with LAWFUL_BASIS_<PURPOSE>, e.g. LAWFUL_BASIS_EQUALITY.
+    # Override one with LAWFUL_BASIS_<PURPOSE>, e.g. LAWFUL_BASIS_EQUALITY, set to one of
+    # consent, explicit_consent, public_task, public_task_equality (shown in the reader's
+    # language, see engage.lawful_basis), or to any other wording (shown as written).
     LAWFUL_BASIS = {
-        "store": "Explicit consent (UK GDPR Articles 6(1)(a) and 9(2)(a))",
-        "quote": "Explicit consent (UK GDPR Articles 6(1)(a) and 9(2)(a))",
-        "share": "Explicit consent (UK GDPR Articles 6(1)(a) and 9(2)(a))",
-        "contact": "Consent (UK GDPR Article 6(1)(a))",
-        "equality": "Explicit consent (UK GDPR Articles 6(1)(a) and 9(2)(a))",
+        "store": "explicit_consent",
+        "quote": "explicit_consent",
+        "share": "explicit_consent",
+        "contact": "consent",
+        "equality": "explicit_consent",
     }
 
     # Languages of the residents' pages: one per catalogue in engage/translations/.

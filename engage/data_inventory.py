@@ -68,6 +68,11 @@ INVENTORY: dict[str, TableEntry] = {
         "never deleted",
         {"reference": ["id", "version", "body", "sha256", "published_at"]},
     ),
+    "privacy_notice_translations": TableEntry(
+        "proof of what residents were told, in their language",
+        "never deleted",
+        {"reference": ["id", "notice_id", "language", "body", "sha256", "published_at"]},
+    ),
     "users": TableEntry(
         "staff and group contact accounts (public task)",
         "while the account is active, then 12 months",
@@ -199,6 +204,7 @@ INVENTORY: dict[str, TableEntry] = {
                 "purpose",
                 "granted",
                 "notice_id",
+                "notice_sha256",
                 "channel",
                 "language",
                 "recorded_by_id",
@@ -221,6 +227,7 @@ INVENTORY: dict[str, TableEntry] = {
                 "contact_user_id",
                 "created_at",
                 "contact_consent_at",
+                "language",
             ],
             "reference": ["name", "communities_served"],
             "personal": ["contact_name", "contact_email", "contact_phone", "rejection_reason"],

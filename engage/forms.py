@@ -1,35 +1,71 @@
 """Helpers shared by every blueprint's forms."""
 
+import wtforms
 from flask import request
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto as _AUTO  # "read the request", FlaskForm's default
 from werkzeug.routing import IntegerConverter
-from wtforms.validators import StopValidation
+from wtforms.validators import StopValidation, ValidationError
 
-from engage.i18n import keep_typed_answers, switching_language
 from engage.ids import MAX_ID, parse_id
+from engage.redraw import keep_typed_answers, redrawing
 from engage.typed_text import as_typed, length_problem
 
-__all__ = ["DatabaseIdConverter", "Form", "MaxChars", "apply_service_errors", "parse_id"]
+__all__ = [
+    "DatabaseIdConverter",
+    "Form",
+    "MaxChars",
+    "RadioField",
+    "SelectField",
+    "SelectMultipleField",
+    "apply_service_errors",
+    "parse_id",
+]
+
+
+class _ChoiceSaidPlainly:
+    """WTForms refuses an answer that is not one of the options in its own English
+    ("Not a valid choice."); this says it in the reader's language."""
+
+    invalid_choice = _l("Select one of the options shown")
+
+    def pre_validate(self, form) -> None:
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(self.invalid_choice) from None
+
+
+class RadioField(_ChoiceSaidPlainly, wtforms.RadioField):
+    pass
+
+
+class SelectField(_ChoiceSaidPlainly, wtforms.SelectField):
+    pass
+
+
+class SelectMultipleField(_ChoiceSaidPlainly, wtforms.SelectMultipleField):
+    pass
 
 
 class Form(FlaskForm):
-    """Every form in Engage. After a language switch the page is drawn again from what
-    was typed (see engage.i18n), and the form does not count as sent."""
+    """Every form in Engage. When a page is drawn again (a language switch, an expired
+    page: engage.redraw) it fills itself from what was sent and does not count as sent."""
 
     class Meta(FlaskForm.Meta):
         def wrap_formdata(self, form, formdata):
-            if formdata is _AUTO and switching_language():
+            if formdata is _AUTO and redrawing():
                 return request.form if keep_typed_answers() else None
             return super().wrap_formdata(form, formdata)
 
     def is_submitted(self) -> bool:
-        return super().is_submitted() and not switching_language()
+        return super().is_submitted() and not redrawing()
 
 
 def opened_afresh() -> bool:
     """The page is being opened, not drawn again with what someone typed."""
-    return request.method == "GET" and not switching_language()
+    return request.method == "GET" and not redrawing()
 
 
 class MaxChars:

@@ -8,9 +8,9 @@ never sees can say so with @english_only.
 Switching language never loses what someone has typed. On a page with a form, the
 language buttons submit that form (HTML's form= attribute, no JavaScript needed) with a
 `switch_language` field. `language_switch_hook` runs before anything else: it records
-the choice and turns the request into a GET, so no view can act on it, no CSRF check or
-rate limit applies, and the page is drawn again in the new language from what was
-typed (forms based on engage.forms.Form read it back).
+the choice and has the page drawn again (engage.redraw): the request becomes a GET, so
+no view can act on it and no CSRF check or rate limit applies, and the page comes back
+in the new language from what was typed.
 """
 
 from __future__ import annotations
@@ -20,17 +20,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from babel import Locale
-from flask import Flask, current_app, g, has_request_context, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, get_locale
 from flask_login import current_user
-from flask_wtf.csrf import ValidationError, validate_csrf
+
+from engage.redraw import redraw
 
 babel = Babel()
 DEFAULT = "en"
 SWITCH_FIELD = "switch_language"
-# A form kept across a switch needs a token this session issued, however old: an
-# expired token still proves the form came from this site, which a forged one can't.
-_ANY_AGE = 10 * 365 * 24 * 60 * 60
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -99,27 +97,7 @@ def language_switch_hook() -> None:
     chosen = request.form.get(SWITCH_FIELD)
     if chosen in current_app.config["LANGUAGES"]:
         session["lang"] = chosen
-    g.language_switch = "keep" if _from_this_site() else "drop"
-    # From here on this is a request to show the page: nothing is stored or changed.
-    request.method = "GET"
-
-
-def _from_this_site() -> bool:
-    try:
-        validate_csrf(request.form.get("csrf_token"), time_limit=_ANY_AGE)
-    except ValidationError:
-        return False
-    return True
-
-
-def switching_language() -> bool:
-    """This request shows a page again, in another language, with what was typed."""
-    return bool(g.get("language_switch"))
-
-
-def keep_typed_answers() -> bool:
-    """What was sent with the switch may be shown again (it came from this site)."""
-    return g.get("language_switch") == "keep"
+    redraw(reason="language")
 
 
 def init_i18n(app: Flask) -> None:

@@ -14,6 +14,7 @@ from engage.clock import format_date, format_time
 from engage.models import Purpose, Role
 from engage.models.submissions import CHANGE_MAX_LENGTH, STORY_MAX_LENGTH
 from engage.permissions import SECRETARIAT_ROLES
+from engage.redraw import redraw_reason
 from engage.reference_labels import translated
 from engage.services.groups import COMMUNITIES_MAX_LENGTH
 from engage.services.moderation import REASON_MAX_LENGTH, SUMMARY_MAX_LENGTH
@@ -55,6 +56,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["translated"] = translated
     app.jinja_env.globals["limits"] = TEXT_LIMITS
     app.jinja_env.globals["this_page_url"] = this_page_url
+    app.jinja_env.globals["redraw_reason"] = redraw_reason
     app.jinja_env.globals["channel_labels"] = labels.CHANNEL
     app.jinja_env.globals["labels"] = labels
     app.jinja_env.filters["language_name"] = language_name

@@ -1,3 +1,5 @@
+import pyotp
+import pytest
 from sqlalchemy import func, select
 
 from engage.cli import main
@@ -125,3 +127,23 @@ def test_demo_submissions_adds_synthetic_stories_for_the_queue(app):
 
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Submission)) == 250
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        ["JBSW Y3DP EHPK 3PXP KRSX G5CT MVRX EZLU"],  # quoted, as the set-up page shows it
+        ["JBSW", "Y3DP", "EHPK", "3PXP", "KRSX", "G5CT", "MVRX", "EZLU"],  # without quotes
+        ["jbswy3dpehpk3pxpkrsxg5ctmvrxezlu"],
+    ],
+)
+def test_demo_code_takes_the_key_as_the_set_up_page_shows_it(app, typed):
+    result = app.test_cli_runner().invoke(main, ["demo", "code", *typed])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == pyotp.TOTP("JBSWY3DPEHPK3PXPKRSXG5CTMVRXEZLU").now()
+
+
+def test_demo_code_explains_a_key_it_cannot_read(app):
+    result = app.test_cli_runner().invoke(main, ["demo", "code", "not-a-key!"])
+    assert result.exit_code == 1
+    assert "That is not an authenticator key" in result.output

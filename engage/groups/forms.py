@@ -4,8 +4,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     PasswordField,
-    RadioField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -13,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from engage.forms import Form, MaxChars
+from engage.forms import Form, MaxChars, RadioField, SelectMultipleField
 from engage.models import GroupType
 from engage.reference_labels import translated
 from engage.services.groups import GroupInput

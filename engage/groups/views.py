@@ -13,6 +13,7 @@ from engage.extensions import limiter
 from engage.forms import apply_service_errors
 from engage.groups import bp
 from engage.groups.forms import GroupRegistrationForm, SetPasswordForm
+from engage.i18n import current_language
 from engage.models import Role
 from engage.permissions import public, require_role
 from engage.rate_limits import keeps_typed_when_limited
@@ -48,7 +49,7 @@ def register():
         apply_service_errors(form, groups.registration_problems(form.to_input()))
     if form.is_submitted() and not form.errors:
         try:
-            groups.register(form.to_input())
+            groups.register(form.to_input(), language=current_language())
         except ServiceError as error:
             apply_service_errors(form, error.errors)
         else:

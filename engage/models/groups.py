@@ -87,6 +87,8 @@ class CommunityGroup(Base):
     contact_email: Mapped[str] = mapped_column(String(254))
     contact_phone: Mapped[str | None] = mapped_column(String(20))
     contact_consent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The language the group registered in: emails to its contact are written in it.
+    language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
     status: Mapped[GroupStatus] = mapped_column(
         enum_column(GroupStatus, "group_status"), default=GroupStatus.PENDING, index=True
     )

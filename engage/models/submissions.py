@@ -17,6 +17,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -221,6 +222,21 @@ class PrivacyNotice(Base):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class PrivacyNoticeTranslation(Base):
+    """A version of the privacy notice in another language, as residents read it on the
+    page in that language. Never edited: a corrected translation is a new notice version."""
+
+    __tablename__ = "privacy_notice_translations"
+    __table_args__ = (UniqueConstraint("notice_id", "language"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("privacy_notices.id", ondelete="RESTRICT"))
+    language: Mapped[str] = mapped_column(String(10))
+    body: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class ConsentEvent(Base):
     """Append-only record of each consent choice: what, when, how, under which notice."""
 
@@ -233,6 +249,9 @@ class ConsentEvent(Base):
     purpose: Mapped[Purpose] = mapped_column(enum_column(Purpose, "consent_purpose"))
     granted: Mapped[bool] = mapped_column(Boolean)
     notice_id: Mapped[int] = mapped_column(ForeignKey("privacy_notices.id", ondelete="RESTRICT"))
+    # SHA-256 of the notice's words as shown, in the page's language: with the version
+    # and language, it proves what the resident read (its translation, if there was one).
+    notice_sha256: Mapped[str] = mapped_column(String(64))
     channel: Mapped[Channel] = mapped_column(enum_column(Channel, "channel"))
     language: Mapped[str] = mapped_column(String(10))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

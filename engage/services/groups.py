@@ -9,6 +9,8 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -142,22 +144,25 @@ def registration_problems(data: GroupInput) -> dict[str, object]:
 
 
 @transactional
-def register(data: GroupInput) -> CommunityGroup:
+def register(data: GroupInput, *, language: str = "en") -> CommunityGroup:
+    """Register a group; `language` is the page's, and the contact's emails use it."""
     errors, clean = _validate(data)
     if errors:
         raise ServiceError(errors)
-    group = CommunityGroup(**clean)
+    group = CommunityGroup(**clean, language=language)
     db.session.add(group)
-    outbox.queue(
-        to=clean["contact_email"],
-        subject="We have your community group's registration",
-        body=(
-            f"Thank you for registering {clean['name']} with the Race Equity Taskforce.\n\n"
-            "An engagement officer will check the details and email you when your group is "
-            "verified. You do not need to reply to this email."
-        ),
-        kind="group_registration_received",
-    )
+    with force_locale(group.language):
+        outbox.queue(
+            to=clean["contact_email"],
+            subject=_("We have your community group's registration"),
+            body=_(
+                "Thank you for registering %(name)s with the Race Equity Taskforce.\n\n"
+                "An engagement officer will check the details and email you when your group "
+                "is verified. You do not need to reply to this email.",
+                name=group.name,
+            ),
+            kind="group_registration_received",
+        )
     db.session.flush()
     log.info("group_registered", extra={"group_id": group.id})
     return group
@@ -219,18 +224,22 @@ def verify(group_id: int, *, officer: User, set_password_url) -> CommunityGroup:
     group.contact_user_id = user.id
     group.reviewed_by_id = officer.id
     group.reviewed_at = utcnow()
-    outbox.queue(
-        to=user.email,
-        subject="Your community group is verified",
-        body=(
-            f"{group.name} is now verified with the Race Equity Taskforce.\n\n"
-            "Choose a password for your account with this link. It works once, "
-            f"for 3 days:\n{set_password_url(user)}\n\n"
-            "With your account you can send residents' stories for them, with their "
-            "agreement, and see what happened to the stories your group sent."
-        ),
-        kind="group_verified",
-    )
+    link = set_password_url(user)
+    with force_locale(group.language):
+        outbox.queue(
+            to=user.email,
+            subject=_("Your community group is verified"),
+            body=_(
+                "%(name)s is now verified with the Race Equity Taskforce.\n\n"
+                "Choose a password for your account with this link. It works once, for 3 "
+                "days:\n%(link)s\n\n"
+                "With your account you can send residents' stories for them, with their "
+                "agreement, and see what happened to the stories your group sent.",
+                name=group.name,
+                link=link,
+            ),
+            kind="group_verified",
+        )
     log.info("group_verified", extra={"group_id": group.id, "officer_id": officer.id})
     return group
 
@@ -249,15 +258,20 @@ def reject(group_id: int, *, officer: User, reason: str) -> CommunityGroup:
     group.rejection_reason = reason
     group.reviewed_by_id = officer.id
     group.reviewed_at = utcnow()
-    outbox.queue(
-        to=group.contact_email,
-        subject="Your community group's registration",
-        body=(
-            f"Thank you for registering {group.name}. We could not verify it:\n\n{reason}\n\n"
-            "You can register again with corrected details at any time."
-        ),
-        kind="group_rejected",
-    )
+    with force_locale(group.language):
+        outbox.queue(
+            to=group.contact_email,
+            subject=_("Your community group's registration"),
+            # The officer's reason is quoted as they wrote it, in English.
+            body=_(
+                "Thank you for registering %(name)s. We could not verify it. The engagement "
+                "officer's reason:\n\n%(reason)s\n\n"
+                "You can register again with corrected details at any time.",
+                name=group.name,
+                reason=reason,
+            ),
+            kind="group_rejected",
+        )
     log.info("group_rejected", extra={"group_id": group.id, "officer_id": officer.id})
     return group
 

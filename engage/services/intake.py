@@ -26,7 +26,6 @@ from engage.models import (
     EqualityAnswers,
     EthnicGroup,
     LocalAuthority,
-    PrivacyNotice,
     Purpose,
     Submission,
     SubmissionContact,
@@ -153,19 +152,21 @@ def _set_consent(
     purpose: Purpose,
     granted: bool,
     *,
-    notice: PrivacyNotice,
+    shown: notices.ShownNotice,
     channel: Channel,
     language: str,
     recorded_by: User | None = None,
 ) -> None:
-    """Change one consent choice and append its event: the only place either happens."""
+    """Change one consent choice and append its event: the only place either happens.
+    `shown` is the notice as the page showed it, in the page's language."""
     setattr(submission, f"consent_{purpose.value}", granted)
     db.session.add(
         ConsentEvent(
             submission=submission,
             purpose=purpose,
             granted=granted,
-            notice=notice,
+            notice=shown.notice,
+            notice_sha256=shown.sha256,
             channel=channel,
             language=language,
             recorded_by_id=recorded_by.id if recorded_by else None,
@@ -177,7 +178,7 @@ def _record_consents(
     submission: Submission,
     choices: dict[Purpose, bool],
     *,
-    notice: PrivacyNotice,
+    shown: notices.ShownNotice,
     channel: Channel,
     language: str,
     recorded_by: User | None,
@@ -187,7 +188,7 @@ def _record_consents(
             submission,
             purpose,
             bool(choices.get(purpose, False)),
-            notice=notice,
+            shown=shown,
             channel=channel,
             language=language,
             recorded_by=recorded_by,
@@ -226,7 +227,7 @@ def submit_story(
         errors["age_group"] = _l("Ask a parent, carer or community group to help you")
     if errors:
         raise ServiceError(errors)
-    notice = notices.by_version(notice_version)
+    shown = notices.as_shown(notices.by_version(notice_version), language)
     submission = Submission(
         receipt_hash=receipts.digest(receipt_code),
         channel=channel,
@@ -243,7 +244,7 @@ def submit_story(
     _record_consents(
         submission,
         data.consents,
-        notice=notice,
+        shown=shown,
         channel=channel,
         language=language,
         recorded_by=entered_by,
@@ -355,12 +356,10 @@ def change_consent(
         _validate_contact(check, errors)
     if errors:
         raise ServiceError(errors)
-    notice = notices.current()
+    shown = notices.as_shown(notices.current(), language)
     changed = {p: v for p, v in choices.items() if getattr(submission, f"consent_{p.value}") != v}
     for purpose, granted in changed.items():
-        _set_consent(
-            submission, purpose, granted, notice=notice, channel=channel, language=language
-        )
+        _set_consent(submission, purpose, granted, shown=shown, channel=channel, language=language)
     if Purpose.CONTACT in changed and not choices[Purpose.CONTACT]:
         outbox.erase_for(submission.receipt_hash)
     if Purpose.CONTACT in changed:
@@ -385,11 +384,11 @@ def withdraw(submission_id: int, *, keep_count: bool, channel: Channel, language
     submission = db.session.get(Submission, submission_id)
     if submission is None or submission.is_withdrawn:
         return
-    notice = notices.current()
+    shown = notices.as_shown(notices.current(), language)
     for purpose in Purpose:
         if getattr(submission, f"consent_{purpose.value}"):
             _set_consent(
-                submission, purpose, False, notice=notice, channel=channel, language=language
+                submission, purpose, False, shown=shown, channel=channel, language=language
             )
     outbox.erase_for(submission.receipt_hash)
     submission_states.move(submission, SubmissionStatus.WITHDRAWN)

@@ -1,11 +1,31 @@
-"""Privacy notice versions. The newest version is the one shown and recorded."""
+"""Privacy notice versions, and their translations. The newest version is the one shown
+and recorded; a resident reads it in the page's language where a translation exists,
+and the consent record keeps the fingerprint of the words they were shown."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from engage.extensions import db
-from engage.models import PrivacyNotice
+from engage.models import PrivacyNotice, PrivacyNoticeTranslation
+
+ORIGINAL_LANGUAGE = "en"
+
+
+@dataclass(frozen=True)
+class ShownNotice:
+    """A notice's words in one language: what a resident reads on the page."""
+
+    notice: PrivacyNotice
+    language: str
+    body: str
+    sha256: str
+
+    @property
+    def is_translation(self) -> bool:
+        return self.language != ORIGINAL_LANGUAGE
 
 
 def current() -> PrivacyNotice:
@@ -25,10 +45,23 @@ def exact_version(version: int) -> PrivacyNotice | None:
     return db.session.scalar(select(PrivacyNotice).where(PrivacyNotice.version == version))
 
 
-def paragraphs(notice: PrivacyNotice) -> list[tuple[str, str]]:
+def as_shown(notice: PrivacyNotice, language: str) -> ShownNotice:
+    """The notice in `language` if it has been translated, otherwise the original."""
+    translation = db.session.scalar(
+        select(PrivacyNoticeTranslation).where(
+            PrivacyNoticeTranslation.notice_id == notice.id,
+            PrivacyNoticeTranslation.language == language,
+        )
+    )
+    if translation is not None:
+        return ShownNotice(notice, language, translation.body, translation.sha256)
+    return ShownNotice(notice, ORIGINAL_LANGUAGE, notice.body, notice.sha256)
+
+
+def paragraphs(body: str) -> list[tuple[str, str]]:
     """(kind, text) pairs for display: a line starting "## " is a heading."""
     blocks = []
-    for line in notice.body.split("\n"):
+    for line in body.split("\n"):
         text = line.strip()
         if text.startswith("## "):
             blocks.append(("heading", text[3:]))

@@ -6,8 +6,10 @@ no staff page can be reached with the password alone (ASVS 4.3.1)."""
 
 from __future__ import annotations
 
+import binascii
 import hashlib
 import logging
+import re
 import secrets
 import time
 from datetime import datetime, timedelta
@@ -98,6 +100,18 @@ def secret_for_display(user: User) -> str:
     """The secret in groups of four, for typing into an app by hand."""
     secret = user.totp_secret or ""
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def code_for_key(key_as_shown: str) -> str:
+    """The current code for a key typed as secret_for_display shows it (grouped, any
+    case). ValueError if it is not a base32 key."""
+    key = "".join(key_as_shown.split()).upper()
+    if not key or not re.fullmatch(r"[A-Z2-7]+=*", key):
+        raise ValueError("not a base32 key")
+    try:
+        return pyotp.TOTP(key).now()
+    except (binascii.Error, ValueError) as error:
+        raise ValueError("not a base32 key") from error
 
 
 def _claim_step(user: User, step: int) -> bool:

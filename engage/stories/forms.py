@@ -6,8 +6,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     HiddenField,
-    RadioField,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -15,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
 from engage.equality import AGE_BAND, QUESTIONS
-from engage.forms import Form, MaxChars
+from engage.forms import Form, MaxChars, RadioField, SelectField
 from engage.models import AgeGroup, Channel, Purpose
 from engage.reference_labels import translated
 from engage.services.intake import HEARD_ABOUT, StoryInput

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from engage import tasks
+from engage import lawful_basis, tasks
 from engage.extensions import csrf, limiter
 from engage.forms import apply_service_errors, opened_afresh
 from engage.i18n import current_language
@@ -211,10 +211,14 @@ def privacy_version(version: int):
 
 
 def _privacy_page(notice):
+    shown = notices.as_shown(notice, current_language())
     return render_template(
         "stories/privacy.html",
         notice=notice,
-        paragraphs=notices.paragraphs(notice),
+        shown=shown,
+        paragraphs=notices.paragraphs(shown.body),
+        original=notices.paragraphs(notice.body) if shown.is_translation else None,
+        bases=lawful_basis.rows(current_app.config["LAWFUL_BASIS"]),
         is_current=notice.version == notices.current().version,
         title=_("Privacy notice"),
     )
