@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, g, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from engage.rate_limits import keep_typed, when_to_try_again
-from engage.redraw import from_this_site, redraw
 
 log = logging.getLogger(__name__)
 
@@ -47,17 +46,9 @@ def handle_http_error(error: HTTPException):
 
 
 def handle_csrf_error(error: CSRFError):
+    # A residents' or groups' page sent after it expired never gets here: engage.redraw
+    # draws it again with what was typed. This is a post from elsewhere, or a staff page.
     log.info("csrf_rejected", extra={"reason": error.description})
-    if (
-        request.method == "POST"
-        and from_this_site()
-        and request.endpoint in current_app.view_functions
-    ):
-        # The page was open too long: nothing is sent, but nothing typed is lost either.
-        # The page is drawn again from what was sent, saying it must be sent again.
-        redraw(reason="expired")
-        view = current_app.view_functions[request.endpoint]
-        return current_app.make_response(view(**(request.view_args or {}))), 400
     return _render(400, csrf=True)
 
 

@@ -5,12 +5,9 @@ language is adding its messages.po (see docs/translations.md), with no code chan
 Staff pages are in English only, so staff always get English, and a page a resident
 never sees can say so with @english_only.
 
-Switching language never loses what someone has typed. On a page with a form, the
-language buttons submit that form (HTML's form= attribute, no JavaScript needed) with a
-`switch_language` field. `language_switch_hook` runs before anything else: it records
-the choice and has the page drawn again (engage.redraw): the request becomes a GET, so
-no view can act on it and no CSRF check or rate limit applies, and the page comes back
-in the new language from what was typed.
+Switching language never loses what someone has typed: on a page with a form, the
+language buttons submit that form (HTML's form= attribute, no JavaScript needed) and
+the page is drawn again in the new language from what was typed (engage.redraw).
 """
 
 from __future__ import annotations
@@ -24,11 +21,10 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
-from engage.redraw import redraw
+from engage.redraw import redraw_hook
 
 babel = Babel()
 DEFAULT = "en"
-SWITCH_FIELD = "switch_language"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -90,21 +86,11 @@ def clear_session_keeping_language() -> None:
         session["lang"] = chosen
 
 
-def language_switch_hook() -> None:
-    """before_request, first of all: a language button pressed on a form."""
-    if request.method != "POST" or SWITCH_FIELD not in request.form:
-        return
-    chosen = request.form.get(SWITCH_FIELD)
-    if chosen in current_app.config["LANGUAGES"]:
-        session["lang"] = chosen
-    redraw(reason="language")
-
-
 def init_i18n(app: Flask) -> None:
     app.config["LANGUAGES"] = available_languages(app.config["BABEL_TRANSLATION_DIRECTORIES"])
     babel.init_app(app, locale_selector=select_locale)
-    # Before every other hook: the CSRF check, rate limits and access all see a GET.
-    app.before_request_funcs.setdefault(None, []).insert(0, language_switch_hook)
+    # Before every other hook: a page drawn again is a GET to all of them.
+    app.before_request_funcs.setdefault(None, []).insert(0, redraw_hook)
 
     @app.context_processor
     def language_context():

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
-from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from engage.i18n import clear_session_keeping_language
+from engage.redraw import came_from_this_site, redrawing
 
 # No inline scripts or styles anywhere: everything comes from static/.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -103,19 +114,45 @@ def enforce_session_limits():
     seen_at = session.get("seen_at", 0)
     too_long = now - signed_in_at > absolute
     if now - seen_at > idle or too_long:
+        sent_form = (request.method == "POST" or redrawing()) and came_from_this_site()
+        typed = _typed_words() if sent_form else []
         logout_user()
         clear_session_keeping_language()
-        flash(
+        message = (
             _("You were signed out because you had been signed in for 12 hours. Sign in again.")
             if too_long
-            else _("You were signed out because you had not done anything for 30 minutes."),
-            "info",
+            else _("You were signed out because you had not done anything for 30 minutes.")
         )
+        if typed:
+            # A form can't be carried through signing in again, but its words are not
+            # thrown away: they are shown, to copy, with the way back to the page.
+            return render_template(
+                "auth/signed_out_unsent.html",
+                message=message,
+                typed=typed,
+                back=url_for(request.endpoint, **(request.view_args or {})),
+                title=_("Nothing has been sent yet"),
+            )
+        flash(message, "info")
         # Only a page can be returned to; a form's POST target can't.
         target = request.path if request.method == "GET" else None
         return redirect(url_for("auth.sign_in", next=target))
     session["seen_at"] = now
     return None
+
+
+# Form fields that are not somebody's words: tokens, versions, choices and ticks.
+_NOT_WORDS = {"csrf_token", "receipt_token", "notice_version", "age_group", "version"}
+_CODE = re.compile(r"[a-z0-9_]*")
+
+
+def _typed_words() -> list[str]:
+    """What someone wrote in the form they sent, in the order of the form."""
+    return [
+        value
+        for name, value in request.form.items(multi=True)
+        if name not in _NOT_WORDS and value.strip() and not _CODE.fullmatch(value)
+    ]
 
 
 def register_security(app: Flask) -> None:

@@ -39,14 +39,13 @@ def language_name(code: str | None) -> str:
 
 
 def this_page_url(**args: str) -> str:
-    """The address of the page being shown, its query kept, with `args` set on it."""
+    """A link to the page being shown, its query kept, with `args` set on it. Only the
+    query is written ("?lang=pl"): the browser keeps the page's own path, so nothing in
+    an odd address ("//x", "/\\x") can make the link leave the site."""
     query = request.args.to_dict(flat=False)
     query.pop("lang", None)
     query.update({name: [value] for name, value in args.items()})
-    encoded = urlencode([(k, v) for k, values in query.items() for v in values])
-    # One leading slash: "//evil.example" in a link would leave the site.
-    path = "/" + request.path.lstrip("/")
-    return path + (f"?{encoded}" if encoded else "")
+    return "?" + urlencode([(k, v) for k, values in query.items() for v in values])
 
 
 def register_template_helpers(app: Flask) -> None:

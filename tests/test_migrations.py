@@ -89,3 +89,61 @@ def test_six_functions_with_their_indicators(ctx):
 def test_the_taskforce_and_its_advisory_group_exist(ctx):
     slugs = set(db.session.scalars(select(Body.slug)))
     assert {"taskforce", "members-advisory-group"} <= slugs
+
+
+def test_0007_down_and_up_keeps_groups_their_areas_engagements_and_stories(ctx):
+    from datetime import date
+
+    from engage.models import (
+        CommunityGroup,
+        ConsentEvent,
+        EngagementKind,
+        GroupEngagement,
+        GroupStatus,
+        GroupType,
+        Role,
+        Submission,
+    )
+    from tests import factories
+
+    officer = factories.user(role=Role.ENGAGEMENT_OFFICER)
+    group = CommunityGroup(
+        name="Ladywood Mothers",
+        group_type=GroupType.COMMUNITY_GROUP,
+        contact_name="Hodan",
+        contact_email="hodan@ladywood.example",
+        communities_served="Families",
+        status=GroupStatus.VERIFIED,
+        areas=[factories.authority("Birmingham")],
+    )
+    db.session.add(group)
+    db.session.flush()
+    db.session.add(
+        GroupEngagement(
+            group=group,
+            kind=EngagementKind.EVENT_ATTENDED,
+            occurred_on=date(2026, 11, 3),
+            description="Housing working group",
+            recorded_by_id=officer.id,
+        )
+    )
+    db.session.commit()
+    story = factories.submission(tag=False)
+    story.group_id = group.id
+    db.session.commit()
+    story_id, group_id = story.id, group.id
+    counts = {
+        model: db.session.scalar(select(func.count()).select_from(model))
+        for model in (CommunityGroup, GroupEngagement, Submission, ConsentEvent)
+    }
+    areas = len(group.areas)
+    db.session.remove()
+
+    flask_migrate.downgrade(revision="0006")
+    flask_migrate.upgrade()
+
+    for model, expected in counts.items():
+        assert db.session.scalar(select(func.count()).select_from(model)) == expected, model
+    kept = db.session.get(CommunityGroup, group_id)
+    assert len(kept.areas) == areas == 1 and kept.language == "en"
+    assert db.session.get(Submission, story_id).group_id == group_id

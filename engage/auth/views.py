@@ -14,6 +14,7 @@ from engage.i18n import clear_session_keeping_language, english_only
 from engage.permissions import public, signed_in
 from engage.rate_limits import keeps_typed_when_limited
 from engage.redirects import safe_next
+from engage.redraw import redrawable
 from engage.security import mark_confirmed, now_ts, start_session_clock
 from engage.services import accounts
 from engage.services import two_factor as second_step
@@ -77,6 +78,7 @@ def _back_to_sign_in():
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@redrawable
 @public
 @limiter.limit(_sign_in_limit, methods=["POST"])
 @limiter.limit(_account_limit, methods=["POST"], key_func=_account_key)

@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from engage.forms import Form, MaxChars, RadioField, SelectMultipleField
+from engage.forms import Form, MaxChars, RadioField, SelectMultipleField, parse_id
 from engage.models import GroupType
 from engage.reference_labels import translated
 from engage.services.groups import GroupInput
@@ -25,7 +25,7 @@ class CheckboxesField(SelectMultipleField):
 
 
 def _ids(values) -> list[int]:
-    return [int(v) for v in values or [] if str(v).isdigit()]
+    return [number for v in values or [] if (number := parse_id(v)) is not None]
 
 
 class GroupRegistrationForm(Form):

@@ -17,6 +17,7 @@ from engage.i18n import current_language
 from engage.models import Role
 from engage.permissions import public, require_role
 from engage.rate_limits import keeps_typed_when_limited
+from engage.redraw import redrawable
 from engage.services import accounts, groups, passwords, reference
 from engage.services.transaction import ServiceError
 from engage.stories import assisted
@@ -38,6 +39,7 @@ def set_password_url(user) -> str:
 
 
 @bp.route("/groups/register", methods=["GET", "POST"])
+@redrawable
 @public
 @limiter.limit(_registration_limit, methods=["POST"])
 def register():
@@ -82,6 +84,7 @@ def registered():
 
 
 @bp.route("/account/set-password/<token>", methods=["GET", "POST"])
+@redrawable
 @public
 def set_password(token: str):
     try:
@@ -132,6 +135,7 @@ def group_home():
 
 
 @bp.route("/group/stories/new", methods=["GET", "POST"])
+@redrawable
 @require_role(Role.GROUP_CONTACT)
 def group_story():
     group = _own_group()

@@ -17,10 +17,12 @@ from datetime import datetime, timedelta
 import pyotp
 import segno
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
 from engage.extensions import db
-from engage.models import RecoveryCode, User
+from engage.models import CommunityGroup, RecoveryCode, Role, User
 from engage.models.base import utcnow
 from engage.services import audit, outbox
 from engage.services.receipts import ALPHABET
@@ -51,17 +53,29 @@ def register_failure(user: User) -> None:
         user.locked_until = utcnow() + timedelta(minutes=minutes)
         user.failed_sign_ins = 0
         audit.record("account.locked", object_type="user", object_id=user.id, actor=user)
-        outbox.queue(
-            to=user.email,
-            subject="Your Engage account has been locked for a while",
-            body=(
-                "There were several wrong attempts to sign in to your Engage account, so it "
-                f"is locked for {minutes} minutes.\n\nIf this was you, wait and try again. "
-                "If it was not, tell your administrator: someone may know your password."
-            ),
-            kind="account_locked",
-        )
+        # A community group's contact reads it in the language the group registered in.
+        with force_locale(_language_of(user)):
+            outbox.queue(
+                to=user.email,
+                subject=_("Your Engage account has been locked for a while"),
+                body=_(
+                    "There were several wrong attempts to sign in to your Engage account, so "
+                    "it is locked for %(minutes)s minutes.\n\nIf this was you, wait and try "
+                    "again. If it was not, tell us: someone may know your password.",
+                    minutes=minutes,
+                ),
+                kind="account_locked",
+            )
         log.warning("account_locked", extra={"user_id": user.id})
+
+
+def _language_of(user: User) -> str:
+    if user.role is not Role.GROUP_CONTACT:
+        return "en"  # staff read English
+    language = db.session.scalar(
+        select(CommunityGroup.language).where(CommunityGroup.contact_user_id == user.id)
+    )
+    return language or "en"
 
 
 def clear_failures(user: User) -> None:
@@ -211,7 +225,9 @@ def verify(user_id: int, code: str) -> User:
 
 def locked_message() -> str:
     minutes = current_app.config["LOCKOUT_MINUTES"]
-    return f"There have been too many wrong attempts. Try again in {minutes} minutes"
+    return _(
+        "There have been too many wrong attempts. Try again in %(minutes)s minutes", minutes=minutes
+    )
 
 
 # --- recovery codes ------------------------------------------------------------------

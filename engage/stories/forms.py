@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
 from engage.equality import AGE_BAND, QUESTIONS
-from engage.forms import Form, MaxChars, RadioField, SelectField
+from engage.forms import Form, MaxChars, RadioField, SelectField, parse_id
 from engage.models import AgeGroup, Channel, Purpose
 from engage.reference_labels import translated
 from engage.services.intake import HEARD_ABOUT, StoryInput
@@ -90,7 +90,7 @@ class StoryForm(Form):
             age_group=age_group,
             consents=self.consents(),
             what_to_change=self.what_to_change.data or "",
-            local_authority_id=int(area) if area.isdigit() else None,
+            local_authority_id=parse_id(area),
             postcode=self.postcode.data or "",
             heard_about=self.heard_about.data or "",
             contact_email=self.contact_email.data or "",

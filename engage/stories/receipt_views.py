@@ -24,6 +24,7 @@ from engage.i18n import current_language
 from engage.models import Channel, Purpose
 from engage.permissions import public
 from engage.rate_limits import keeps_typed_when_limited
+from engage.redraw import redrawable
 from engage.services import intake
 from engage.services.transaction import ServiceError
 from engage.stories import bp
@@ -39,7 +40,8 @@ def _remember(submission_id: int) -> None:
 
 
 def _remembered():
-    """The story this browser opened with its code, for a limited time."""
+    """The story this browser opened with its code, while it is in use: the time limit
+    counts from the last page of it opened or sent, not from entering the code."""
     details = session.get("receipt")
     if not details:
         return None
@@ -47,10 +49,12 @@ def _remembered():
     if datetime.now(UTC).timestamp() - details.get("at", 0) > minutes * 60:
         session.pop("receipt", None)
         return None
+    _remember(details["id"])
     return intake.get(details["id"])
 
 
 @bp.route("/your-story", methods=["GET", "POST"])
+@redrawable
 @public
 @limiter.limit(_receipt_limit, methods=["POST"])
 def find_story():
@@ -94,6 +98,7 @@ def your_story():
 
 
 @bp.route("/your-story/choices", methods=["GET", "POST"])
+@redrawable
 @public
 def change_choices():
     submission = _require_story()
@@ -136,6 +141,7 @@ def change_choices():
 
 
 @bp.route("/your-story/about-you", methods=["GET", "POST"])
+@redrawable
 @public
 def your_equality_answers():
     """After newly agreeing to equality questions, answer them (all optional)."""
@@ -182,6 +188,7 @@ def download_schema():
 
 
 @bp.route("/your-story/withdraw", methods=["GET", "POST"])
+@redrawable
 @public
 def withdraw():
     submission = _require_story()

@@ -15,6 +15,7 @@ from engage.i18n import current_language
 from engage.models import AgeGroup, Channel
 from engage.permissions import public
 from engage.rate_limits import keeps_typed_when_limited
+from engage.redraw import redrawable
 from engage.services import intake, notices, receipts, reference
 from engage.services.transaction import ServiceError
 from engage.stories import bp
@@ -47,6 +48,7 @@ def start():
 
 
 @bp.route("/tell/age", methods=["GET", "POST"])
+@redrawable
 @public
 def age():
     form = AgeForm()
@@ -68,8 +70,10 @@ def ask_for_help():
 
 
 @bp.route("/tell/story", methods=["GET", "POST"])
+@redrawable
 @public
-@csrf.exempt  # checked by the form instead, so an expired page keeps the resident's words
+# The form checks its own token, so that a post it cannot trust still keeps the words.
+@csrf.exempt
 @limiter.limit(_story_limit, methods=["POST"])
 def story():
     form = StoryForm()
@@ -90,7 +94,12 @@ def story():
             form.notice_version.data = str(notices.current().version)
     else:
         form.validate()
-        expired = bool(form.csrf_token.errors)
+        if form.csrf_token.errors:
+            # Not sent from a page of this site (an expired page is drawn again before
+            # it gets here: engage.redraw). Someone else's post could tick consent boxes
+            # and plant a contact address, so only the words come back, unsent.
+            return _story_page(_words_only(form, age_group), age_group, expired="words_only")
+        # A receipt token older than a day is renewed, so the words can be sent again.
         code = code_from_token(form.receipt_token.data)
         if code is None:
             expired = True
@@ -103,6 +112,18 @@ def story():
             if result is not None:
                 return result
     return _story_page(form, age_group, expired=expired)
+
+
+def _words_only(sent: StoryForm, age_group: AgeGroup) -> StoryForm:
+    form = StoryForm(
+        formdata=None,
+        data={"story": sent.story.data, "what_to_change": sent.what_to_change.data},
+    )
+    form.age_group.data = age_group.value
+    form.receipt_token.data = new_receipt_token()
+    form.notice_version.data = str(notices.current().version)
+    form.set_areas(reference.local_authorities())
+    return form
 
 
 def _story_page(form: StoryForm, age_group: AgeGroup, *, expired=False, rate_limited=False):
@@ -118,7 +139,7 @@ def _story_page(form: StoryForm, age_group: AgeGroup, *, expired=False, rate_lim
 
 
 def _other_field_errors(form: StoryForm) -> bool:
-    return any(errors for name, errors in form.errors.items() if name != "csrf_token")
+    return bool(form.errors)
 
 
 def _submit(form: StoryForm, age_group: AgeGroup, code: str):
@@ -158,9 +179,16 @@ def _just_submitted():
     return details
 
 
-def equality_step(submission, next_url: str):
+def equality_step(submission, next_url: str, *, code: str | None = None):
     """The optional equality questions for a story, then on to `next_url` (also when
-    skipped, or when there is nothing to ask)."""
+    skipped, or when there is nothing to ask). `code`: the receipt code, shown here too
+    in case the resident goes no further."""
+    if submission is None and request.method == "POST" and not request.form.get("skip"):
+        # The page outlived the time this browser may add to the story: say so rather
+        # than drop the answers without a word.
+        return render_template(
+            "stories/about_you_expired.html", title=_("Your answers have not been saved")
+        )
     if submission is None or not intake.needs_equality_answers(submission):
         return redirect(next_url)
     form = EqualityForm()
@@ -175,15 +203,17 @@ def equality_step(submission, next_url: str):
             apply_service_errors(form, error.errors)
         else:
             return redirect(next_url)
-    return render_template("stories/about_you.html", form=form, title=_("About you"))
+    return render_template("stories/about_you.html", form=form, code=code, title=_("About you"))
 
 
 @bp.route("/tell/about-you", methods=["GET", "POST"])
+@redrawable
 @public
 def about_you():
     details = _just_submitted()
     submission = intake.get(details["submission_id"]) if details else None
-    return equality_step(submission, url_for("stories.done"))
+    code = details["code"] if details else None
+    return equality_step(submission, url_for("stories.done"), code=code)
 
 
 @bp.get("/tell/done")

@@ -131,8 +131,9 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('community_groups', schema=None) as batch_op:
-        batch_op.drop_column('language')
-    with op.batch_alter_table('consent_events', schema=None) as batch_op:
-        batch_op.drop_column('notice_sha256')
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35 and later too): rebuilding
+    # community_groups the batch way would drop the old table, and with foreign keys on,
+    # cascade-delete its areas and engagement records (found in review).
+    op.drop_column('community_groups', 'language')
+    op.drop_column('consent_events', 'notice_sha256')
     op.drop_table('privacy_notice_translations')

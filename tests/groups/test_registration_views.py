@@ -297,3 +297,11 @@ def test_every_problem_shows_at_once(app, client):
         "Enter a UK phone number, like 0121 496 0000",
     ]
     assert group_count(app) == 0
+
+
+@pytest.mark.parametrize("tampered", ["²", "99999999999999999999", "-1"])
+def test_a_tampered_area_is_refused_not_a_500(app, client, tampered):
+    response = submit_form(client, URL, valid_form(app, area_ids=[tampered]))
+    assert response.status_code == 200
+    assert field_error(response, "area_ids") == "Select one of the options shown"
+    assert group_count(app) == 0

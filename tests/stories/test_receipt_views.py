@@ -4,6 +4,7 @@ given, withdrawing, and closing the story on a shared computer."""
 import json
 
 import pytest
+from freezegun import freeze_time
 from sqlalchemy import func, select
 
 from engage.extensions import db
@@ -48,6 +49,7 @@ def stored_story(
     email: str = "",
     phone: str = "",
     answers: dict | None = None,
+    channel: Channel = Channel.WEB,
     **granted: bool,
 ) -> int:
     """A story stored as the web form would store it; returns its id."""
@@ -66,7 +68,7 @@ def stored_story(
                 contact_phone=phone,
             ),
             receipt_code=code,
-            channel=Channel.WEB,
+            channel=channel,
             language="en",
             notice_version=1,
         )
@@ -234,6 +236,17 @@ def test_every_story_page_needs_the_code_first(app, client, url):
     assert "Enter your reference code to see your story." in flashes(client.get("/your-story"))
 
 
+def test_the_story_stays_open_while_it_is_being_used(app, client):
+    stored_story(app)
+    with freeze_time("2026-12-01 09:00") as clock:
+        open_story(client)
+        for _ in range(4):  # an hour in all, a page every 15 minutes
+            clock.tick(15 * 60)
+            assert client.get("/your-story/choices").status_code == 200
+        clock.tick(31 * 60)  # then half an hour away
+        assert client.get("/your-story/status").headers["Location"] == "/your-story"
+
+
 def test_the_story_closes_in_the_browser_after_30_minutes(app, client):
     stored_story(app)
     open_story(client)
@@ -353,8 +366,9 @@ def test_newly_agreeing_to_equality_questions_asks_them(app, client):
         assert db.session.get(EqualityAnswers, submission_id).sex == "male"
 
 
-def test_an_under_18_is_not_offered_quotes_and_cannot_agree_to_them_later(app, client):
-    submission_id = stored_story(app, age_group=AgeGroup.UNDER_18)
+@pytest.mark.parametrize("age_group", [AgeGroup.UNDER_18, AgeGroup.UNDER_13])
+def test_a_child_is_not_offered_quotes_and_cannot_agree_to_them_later(app, client, age_group):
+    submission_id = stored_story(app, age_group=age_group, channel=Channel.GROUP)
     open_story(client)
     form = client.get("/your-story/choices")
     assert page(form).find("input", attrs={"name": "consent_quote"}) is None

@@ -455,11 +455,18 @@ def test_an_expired_page_keeps_the_story_and_stores_nothing(app, client, problem
 
     assert response.status_code == 200
     summary = page(response).select_one(".error-summary")
-    assert summary.find("h2").get_text(strip=True) == "Your story has not been sent yet"
-    assert "Your words are still here" in summary.get_text()
     assert textarea(response, "story") == STORY
     assert textarea(response, "what_to_change") == "Fairness"
-    assert is_ticked(response, "consent_store")
+    if problem == "timed_out":
+        # From this site, only too old: drawn again as it was, choices and all.
+        assert summary.find("h2").get_text(strip=True) == "Nothing has been sent yet"
+        assert "What you typed is still here" in summary.get_text()
+        assert is_ticked(response, "consent_store")
+    else:
+        # Nothing proves it came from this site: the words only, the choices to make again.
+        assert summary.find("h2").get_text(strip=True) == "Your story has not been sent yet"
+        assert "we have kept only your words" in summary.get_text()
+        assert not is_ticked(response, "consent_store")
     assert after_expired_page == before
 
     # Sending the page again as shown then works, and stores the words kept.
@@ -749,3 +756,29 @@ def test_every_problem_on_the_story_form_shows_at_once(app, client):
         "Enter a UK phone number, like 07700 900 982",
     ]
     assert count(app, Submission) == 0
+
+
+@pytest.mark.parametrize("tampered", ["²", "99999999999999999999"])
+def test_a_tampered_area_on_the_story_form_is_refused_not_a_500(app, client, tampered):
+    response = post_story(client, story_data(local_authority_id=tampered))
+    assert response.status_code == 200
+    assert field_error(response, "local_authority_id") == "Select one of the options shown"
+    assert count(app, Submission) == 0
+
+
+def test_the_equality_page_shows_the_code_in_case_the_resident_goes_no_further(app, client):
+    post_story(client, story_data(consent_equality="y"))
+    soup = page(client.get("/tell/about-you"))
+    assert CODE.match(soup.select_one(".inset .receipt-code").get_text(strip=True))
+
+
+def test_answers_sent_after_the_page_outlived_its_hour_are_not_dropped_silently(app, client):
+    post_story(client, story_data(consent_equality="y"))
+    token = csrf_token(client, "/tell/about-you")
+    with client.session_transaction() as session:
+        session["intake"] = {**session["intake"], "at": session["intake"]["at"] - 2 * 60 * 60}
+    response = client.post("/tell/about-you", data={"csrf_token": token, **ANSWERS})
+    assert response.status_code == 200
+    assert heading(response) == "Your answers have not been saved"
+    assert page(response).find("a", string="See or change your story")["href"] == "/your-story"
+    assert count(app, EqualityAnswers) == 0
