@@ -87,8 +87,11 @@ class BaseConfig:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_ENABLED = True
-    SIGN_IN_RATE_LIMIT = "10 per 15 minutes"
-    SIGN_IN_ACCOUNT_RATE_LIMIT = "5 per 15 minutes"
+    # Failed attempts only (a sign-in that works is never counted), per address and per
+    # account, apart. The account lock (LOCKOUT_THRESHOLD wrong passwords in a row) comes
+    # first; the per-account limit is a backstop above it.
+    SIGN_IN_RATE_LIMIT = "20 per 15 minutes"
+    SIGN_IN_ACCOUNT_RATE_LIMIT = "10 per 15 minutes"
 
     # Staff two-factor authentication and lockout (ASVS 2.2.1, 4.3.1).
     TWO_FACTOR_ISSUER = "Engage"

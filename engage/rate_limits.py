@@ -49,6 +49,12 @@ def when_to_try_again() -> str:
     return _("You can try again %(when)s.", when=when)
 
 
+def refused(response) -> bool:
+    """For `deduct_when`: count an attempt that was refused (the form shown again, or a
+    4xx), never one that worked (a redirect onwards)."""
+    return not 300 <= response.status_code < 400
+
+
 def keep_typed(error) -> object | None:
     """The page a refused form came from, drawn again, or None to show the 429 page."""
     draw = _KEEPERS.get(request.endpoint or "")

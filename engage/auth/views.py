@@ -1,18 +1,22 @@
 """Signing in and out. Staff sign in with a password and then a code from an
 authenticator app; until both are done nobody is signed in (ASVS 4.3.1)."""
 
+from datetime import UTC, datetime, timedelta
+
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from engage.auth import bp
 from engage.auth.forms import CodeForm, SignInForm
+from engage.clock import format_time
 from engage.extensions import limiter
 from engage.forms import apply_service_errors
 from engage.i18n import clear_session_keeping_language, english_only
 from engage.permissions import public, signed_in
-from engage.rate_limits import keeps_typed_when_limited
+from engage.rate_limits import keeps_typed_when_limited, refused
 from engage.redirects import safe_next
 from engage.redraw import redrawable
 from engage.security import mark_confirmed, now_ts, start_session_clock
@@ -80,15 +84,19 @@ def _back_to_sign_in():
 @bp.route("/sign-in", methods=["GET", "POST"])
 @redrawable
 @public
-@limiter.limit(_sign_in_limit, methods=["POST"])
-@limiter.limit(_account_limit, methods=["POST"], key_func=_account_key)
+@limiter.limit(_sign_in_limit, methods=["POST"], deduct_when=refused)
+@limiter.limit(_account_limit, methods=["POST"], key_func=_account_key, deduct_when=refused)
 def sign_in():
     next_url = safe_next(request.args.get("next"), url_for("staff.home"))
     if current_user.is_authenticated:
         return redirect(next_url)
     form = SignInForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data)
+        except accounts.AccountLocked as locked:
+            form.password.errors.append(_locked_message(locked.until))
+            return render_template("auth/sign_in.html", form=form, title=_("Sign in"))
         if user is not None and not user.needs_two_factor:
             return _complete(user, next_url)
         if user is not None:
@@ -98,6 +106,20 @@ def sign_in():
             return redirect(url_for(step))
         form.password.errors.append(SIGN_IN_ERROR)
     return render_template("auth/sign_in.html", form=form, title=_("Sign in"))
+
+
+def _locked_message(until) -> str:
+    """When a locked account can sign in again, as a time and as a wait."""
+    return _(
+        "Your account is locked after too many wrong attempts. You can sign in again at "
+        "%(time)s, %(when)s.",
+        time=format_time(until),
+        when=format_timedelta(
+            max(until - datetime.now(UTC), timedelta(minutes=1)),
+            granularity="minute",
+            add_direction=True,
+        ),
+    )
 
 
 @keeps_typed_when_limited("auth.sign_in")
@@ -110,7 +132,7 @@ def _sign_in_when_limited(try_again: str):
 @bp.route("/sign-in/code", methods=["GET", "POST"])
 @public
 @english_only
-@limiter.limit(_two_factor_limit, methods=["POST"], key_func=_pending_key)
+@limiter.limit(_two_factor_limit, methods=["POST"], key_func=_pending_key, deduct_when=refused)
 def two_factor():
     user, next_url = _pending_user()
     if user is None:
@@ -132,7 +154,7 @@ def two_factor():
 @bp.route("/sign-in/set-up", methods=["GET", "POST"])
 @public
 @english_only
-@limiter.limit(_two_factor_limit, methods=["POST"], key_func=_pending_key)
+@limiter.limit(_two_factor_limit, methods=["POST"], key_func=_pending_key, deduct_when=refused)
 def set_up_two_factor():
     user, next_url = _pending_user()
     if user is None:

@@ -17,6 +17,14 @@ from engage.services.transaction import ServiceError, transactional
 log = logging.getLogger(__name__)
 
 
+class AccountLocked(Exception):
+    """The right password for an account locked after too many wrong attempts."""
+
+    def __init__(self, until):
+        super().__init__(f"locked until {until.isoformat()}")
+        self.until = until
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -64,8 +72,11 @@ def authenticate(email: str, password: str) -> User | None:
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     ok = passwords.verify_password(user.password_hash if user else None, password)
     if user is not None and two_factor.is_locked(user):
-        # The same answer as a wrong password: a lock doesn't confirm the account exists.
         log.info("sign_in_failed", extra={"user_id": user.id, "reason": "locked"})
+        if ok and user.active:
+            # Only someone who knows the password learns of the lock, and until when;
+            # anyone else gets the same answer as a wrong password.
+            raise AccountLocked(user.locked_until)
         return None
     if user is None or not ok or not user.active:
         log.info(

@@ -23,7 +23,7 @@ from engage.forms import apply_service_errors, opened_afresh
 from engage.i18n import current_language
 from engage.models import Channel, Purpose
 from engage.permissions import public
-from engage.rate_limits import keeps_typed_when_limited
+from engage.rate_limits import keeps_typed_when_limited, refused
 from engage.redraw import redrawable
 from engage.services import intake
 from engage.services.transaction import ServiceError
@@ -56,7 +56,7 @@ def _remembered():
 @bp.route("/your-story", methods=["GET", "POST"])
 @redrawable
 @public
-@limiter.limit(_receipt_limit, methods=["POST"])
+@limiter.limit(_receipt_limit, methods=["POST"], deduct_when=refused)
 def find_story():
     form = ReceiptForm()
     if form.validate_on_submit():

@@ -147,14 +147,15 @@ def test_five_wrong_codes_lock_the_account_and_tell_the_owner(app, client, offic
         )
 
 
-def test_locked_account_refuses_the_right_password_with_the_usual_message(app, client, officer):
+def test_locked_account_refuses_the_right_password_and_says_until_when(app, client, officer):
     for _ in range(5):
         password_step(client, password="not the password at all")
-    # The rate limit answers first from the same place; the lock holds from anywhere.
-    limiter.reset()
+    limiter.reset()  # the lock holds from anywhere, whatever the address's limit
     response = password_step(client)
     assert response.status_code == 200
-    assert "Enter a correct email address and password" in page(response).get_text()
+    text = page(response).get_text()
+    assert "Your account is locked after too many wrong attempts" in text
+    assert "Enter a correct email address and password" not in text
 
 
 def test_lock_lifts_after_fifteen_minutes(app, officer):
