@@ -54,9 +54,10 @@ def _officer(app) -> None:
             password=PASSWORD,
             role=Role.ENGAGEMENT_OFFICER,
         )
+        from engage import crypto
         from engage.models.base import utcnow
 
-        user.totp_secret = SECRET
+        user.totp_secret_encrypted = crypto.encrypt(SECRET)
         user.totp_confirmed_at = utcnow()
         db.session.commit()
 

@@ -82,10 +82,12 @@ def _user_by_email(email: str):
 def reset_two_factor(email: str) -> None:
     """For someone who lost their authenticator and recovery codes: they set up a new one
     at their next sign-in. Check who is asking before you do this."""
+    from engage import tasks
     from engage.services import two_factor
 
     user = _user_by_email(email)
     two_factor.reset(user.id)
+    tasks.start(tasks.deliver_outbox)  # the person is told at once
     click.echo(f"Two-step sign-in reset for account {user.id}; they set it up again at sign-in.")
 
 
@@ -99,6 +101,30 @@ def unlock_user(email: str) -> None:
     user = _user_by_email(email)
     two_factor.unlock(user.id)
     click.echo(f"Account {user.id} unlocked.")
+
+
+@main.group()
+def keys() -> None:
+    """Encryption keys (ENCRYPTION_KEYS)."""
+
+
+@keys.command("rotate")
+@with_appcontext
+def rotate_keys() -> None:
+    """Re-encrypt every stored secret with the first key in ENCRYPTION_KEYS. To change
+    keys: put a new key first (keep the old one after it), run this, then drop the old."""
+    from engage.services import keys as keys_service
+
+    rewritten = keys_service.rotate_all()
+    click.echo(f"Re-encrypted {rewritten} value(s) with the current key.")
+
+
+@keys.command("new")
+def new_key() -> None:
+    """Print a new random key, to put first in ENCRYPTION_KEYS."""
+    from engage import crypto
+
+    click.echo(crypto.new_key())
 
 
 @main.group(name="demo")
@@ -171,6 +197,16 @@ def deliver_outbox() -> None:
 
     sent, failed = outbox_service.deliver_due()
     click.echo(f"Sent {sent} message(s); {failed} failed and will be retried.")
+
+
+@outbox.command("purge")
+@with_appcontext
+def purge_outbox() -> None:
+    """Delete sent email older than OUTBOX_RETENTION_DAYS (also run daily by Celery beat)."""
+    from engage.services import outbox as outbox_service
+
+    removed = outbox_service.purge_sent()
+    click.echo(f"Deleted {removed} old message(s).")
 
 
 def _read_json_lines(source) -> list[dict]:

@@ -47,6 +47,25 @@ def _local_secret_key() -> str:
     return key
 
 
+def _local_encryption_key() -> str:
+    """A random Fernet key kept in instance/, like the secret key, for local use."""
+    path = INSTANCE_DIR / "dev-encryption-key"
+    if path.exists():
+        return path.read_text().strip()
+    from cryptography.fernet import Fernet
+
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key = Fernet.generate_key().decode("ascii")
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def _encryption_keys(value: str | None) -> list[str]:
+    """ENCRYPTION_KEYS: Fernet keys separated by commas, the current one first."""
+    return [key.strip() for key in (value or "").split(",") if key.strip()]
+
+
 def _sqlite_default() -> str:
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{INSTANCE_DIR / 'engage.db'}"
@@ -158,11 +177,17 @@ class BaseConfig:
     MAIL_USERNAME = ""
     MAIL_PASSWORD = ""
 
+    # Sent email is deleted after this many days (the data inventory states it).
+    OUTBOX_RETENTION_DAYS = 90
+
     # Celery: tasks run inline unless a broker is configured.
     CELERY_BROKER_URL = ""
 
     def __init__(self) -> None:
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
+        self.ENCRYPTION_KEYS = _encryption_keys(os.environ.get("ENCRYPTION_KEYS")) or [
+            _local_encryption_key()
+        ]
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
             os.environ.get("DATABASE_URL") or _sqlite_default()
         )
@@ -208,6 +233,8 @@ class TestConfig(BaseConfig):
 
     def __init__(self, database_url: str | None = None) -> None:
         self.SECRET_KEY = "test-secret-key-" + "x" * 32
+        # A fixed key, so that what one test encrypts another can read.
+        self.ENCRYPTION_KEYS = ["G6W9pK3p0m1lC4cTq8y3o1S0d2aZ5vQ7r9tB2nX4uE0="]
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
             database_url
             or os.environ.get("TEST_DATABASE_URL")
@@ -240,6 +267,14 @@ class ProductionConfig(BaseConfig):
         database_url = os.environ.get("DATABASE_URL")
         if not database_url:
             raise ConfigError("Refusing to start in production without DATABASE_URL.")
+        self.ENCRYPTION_KEYS = _encryption_keys(os.environ.get("ENCRYPTION_KEYS"))
+        if not self.ENCRYPTION_KEYS:
+            raise ConfigError(
+                "Refusing to start in production without ENCRYPTION_KEYS: set it to a "
+                "Fernet key (for example: python -c 'from cryptography.fernet import "
+                "Fernet; print(Fernet.generate_key().decode())'), or several separated by "
+                "commas, the current one first."
+            )
         self.SECRET_KEY = secret
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(database_url)
         self.RATELIMIT_STORAGE_URI = os.environ.get(

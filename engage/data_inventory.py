@@ -90,7 +90,7 @@ INVENTORY: dict[str, TableEntry] = {
                 "locked_until",
             ],
             "personal": ["email", "display_name"],
-            "security": ["password_hash", "session_nonce", "totp_secret"],
+            "security": ["password_hash", "session_nonce", "totp_secret_encrypted"],
         },
     ),
     "people": TableEntry(
@@ -283,9 +283,20 @@ INVENTORY: dict[str, TableEntry] = {
                 "attempts",
                 "last_error",
                 "sent_at",
+                "priority",
+                "claimed_by",
+                "claimed_until",
             ],
             "personal": ["to_address", "subject", "body"],
-            "security": ["receipt_hash"],
+            "security": ["receipt_hash", "secret"],
+        },
+    ),
+    "resident_sessions": TableEntry(
+        "a resident's browser holding their story open (after telling it, or with the code)",
+        "ended by forget or withdrawal; otherwise deleted once expired (an hour at most)",
+        {
+            "operational": ["id", "submission_id", "purpose", "created_at", "last_seen_at"],
+            "security": ["token_hash", "code_encrypted"],
         },
     ),
     "recovery_codes": TableEntry(

@@ -33,6 +33,7 @@ def init_celery(app: Flask) -> Celery:
         beat_schedule={
             "deliver-outbox": {"task": "engage.tasks.deliver_outbox", "schedule": 60.0},
             "retry-tagging": {"task": "engage.tasks.retry_tagging", "schedule": 300.0},
+            "purge-outbox": {"task": "engage.tasks.purge_outbox", "schedule": 24 * 3600.0},
         },
         timezone="Europe/London",
     )
@@ -46,6 +47,13 @@ def deliver_outbox() -> tuple[int, int]:
     from engage.services import outbox
 
     return outbox.deliver_due()
+
+
+@shared_task(name="engage.tasks.purge_outbox")
+def purge_outbox() -> int:
+    from engage.services import outbox
+
+    return outbox.purge_sent()
 
 
 def start(task, *args) -> None:
@@ -73,6 +81,6 @@ def retry_tagging() -> tuple[int, int]:
 
 
 def after_story_stored(submission_id: int) -> None:
-    """What follows a committed story: tag it and send any email. Both retry on failure."""
+    """What follows a committed story: tag it (retried on failure). Its email is started
+    like every other message's, once committed (engage.services.outbox)."""
     start(tag_submission, submission_id)
-    start(deliver_outbox)

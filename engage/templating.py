@@ -81,5 +81,6 @@ def register_template_helpers(app: Flask) -> None:
             if role is Role.ADMIN:
                 items.append(("admin.users", "Staff accounts"))
                 items.append(("admin.audit_log", "Audit log"))
+                items.append(("admin.outbox_waiting", "Email not sent"))
             items.append(("auth.account_security", _l("Your account")))
         return {"nav_items": items, "site_name": "Engage"}

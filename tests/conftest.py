@@ -147,3 +147,14 @@ def login_as(app: Flask, client: FlaskClient):
         return user_id
 
     return sign_in
+
+
+@pytest.fixture
+def sent_mail(app: Flask):
+    """Email delivered during the test, kept in memory instead of written to files."""
+    from engage.services.outbox import MemorySender
+
+    sender = MemorySender()
+    app.extensions["engage_mail_sender"] = sender
+    yield sender.sent
+    app.extensions.pop("engage_mail_sender", None)

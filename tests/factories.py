@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from engage import crypto
 from engage.extensions import db
 from engage.models import Body, LocalAuthority, MembershipRole, Person, Role, User
 from engage.models.base import utcnow
@@ -34,7 +35,7 @@ def user(
         role=role,
     )
     if two_factor if two_factor is not None else made.needs_two_factor:
-        made.totp_secret = TOTP_SECRET
+        made.totp_secret_encrypted = crypto.encrypt(TOTP_SECRET)
         made.totp_confirmed_at = utcnow()
         db.session.commit()
     return made

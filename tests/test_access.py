@@ -61,6 +61,7 @@ STAFF_MATRIX = {
     "officer.story_sent": ("/officer/stories/sent", OFFICERS),
     "admin.audit_log": ("/admin/audit", ADMINS),
     "admin.users": ("/admin/users", ADMINS),
+    "admin.outbox_waiting": ("/admin/outbox", ADMINS),
     "admin.reset_two_factor": ("/admin/users/{user_id}/reset-two-factor", ADMINS),
     "admin.unlock": ("/admin/users/{user_id}/unlock", ADMINS),
     "admin.equality_answers": ("/admin/stories/{submission_id}/equality", ADMINS),

@@ -147,3 +147,37 @@ def test_demo_code_explains_a_key_it_cannot_read(app):
     result = app.test_cli_runner().invoke(main, ["demo", "code", "not-a-key!"])
     assert result.exit_code == 1
     assert "That is not an authenticator key" in result.output
+
+
+def test_keys_rotate_re_encrypts_every_secret_with_the_new_key(app):
+    from engage import crypto
+    from engage.services import two_factor
+    from tests import factories
+
+    with app.app_context():
+        user = factories.user(role=Role.ENGAGEMENT_OFFICER, email="rotate@test.example")
+        old_token = user.totp_secret_encrypted
+        user_id = user.id
+    old_keys = list(app.config["ENCRYPTION_KEYS"])
+    new_key = crypto.new_key()
+    app.config["ENCRYPTION_KEYS"] = [new_key, *old_keys]
+    try:
+        result = app.test_cli_runner().invoke(main, ["keys", "rotate"])
+        assert result.exit_code == 0, result.output
+        assert "Re-encrypted 1 value(s)" in result.output
+        # The old key can now go: everything reads with the new one alone.
+        app.config["ENCRYPTION_KEYS"] = [new_key]
+        with app.app_context():
+            user = db.session.get(User, user_id)
+            assert user.totp_secret_encrypted != old_token
+            assert two_factor.secret_for_display(user).replace(" ", "") == factories.TOTP_SECRET
+    finally:
+        app.config["ENCRYPTION_KEYS"] = old_keys
+
+
+def test_authenticator_secrets_are_never_stored_in_the_clear(app):
+    from tests import factories
+
+    with app.app_context():
+        user = factories.user(role=Role.ENGAGEMENT_OFFICER, email="clear@test.example")
+        assert factories.TOTP_SECRET not in user.totp_secret_encrypted

@@ -23,9 +23,28 @@ def test_production_refuses_to_start_without_a_database(monkeypatch):
         ProductionConfig()
 
 
+KEY = "G6W9pK3p0m1lC4cTq8y3o1S0d2aZ5vQ7r9tB2nX4uE0="
+
+
+def test_production_refuses_to_start_without_an_encryption_key(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    monkeypatch.setenv("DATABASE_URL", "postgres://db.internal/engage")
+    monkeypatch.delenv("ENCRYPTION_KEYS", raising=False)
+    with pytest.raises(ConfigError, match="ENCRYPTION_KEYS"):
+        ProductionConfig()
+
+
+def test_encryption_keys_are_read_in_order_current_first(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    monkeypatch.setenv("DATABASE_URL", "postgres://db.internal/engage")
+    monkeypatch.setenv("ENCRYPTION_KEYS", f" {KEY} , old-key ")
+    assert ProductionConfig().ENCRYPTION_KEYS == [KEY, "old-key"]
+
+
 def test_production_config_is_locked_down(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "k" * 64)
     monkeypatch.setenv("DATABASE_URL", "postgres://db.internal/engage")
+    monkeypatch.setenv("ENCRYPTION_KEYS", KEY)
     config = ProductionConfig()
     assert config.DEBUG is False
     assert config.SESSION_COOKIE_SECURE is True

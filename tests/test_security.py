@@ -67,6 +67,7 @@ def test_session_cookie_is_httponly_and_samesite(app, client):
 def test_production_cookie_is_secure_with_host_prefix(monkeypatch, database_url, fresh_app):
     monkeypatch.setenv("ENGAGE_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "p" * 64)
+    monkeypatch.setenv("ENCRYPTION_KEYS", "G6W9pK3p0m1lC4cTq8y3o1S0d2aZ5vQ7r9tB2nX4uE0=")
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
     production = fresh_app(from_environment=True)

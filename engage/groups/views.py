@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from engage import tasks
 from engage.extensions import limiter
 from engage.forms import apply_service_errors
 from engage.groups import bp
@@ -55,7 +54,6 @@ def register():
         except ServiceError as error:
             apply_service_errors(form, error.errors)
         else:
-            tasks.start(tasks.deliver_outbox)
             return redirect(url_for("groups.registered"))
     return render_template(
         "groups/register.html", form=form, title=_("Register your community group")

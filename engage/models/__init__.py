@@ -19,6 +19,7 @@ from engage.models.reference import (
     TaskforceFunction,
     Theme,
 )
+from engage.models.resident_sessions import ResidentSession, ResidentSessionPurpose
 from engage.models.submissions import (
     AgeGroup,
     Channel,
@@ -41,6 +42,8 @@ from engage.models.tagging import (
 from engage.models.users import RecoveryCode, Role, User
 
 __all__ = [
+    "ResidentSession",
+    "ResidentSessionPurpose",
     "AuditEvent",
     "RecoveryCode",
     "SafeguardingCategory",

@@ -30,3 +30,11 @@ class OutboxMessage(Base):
     # Which resident's story a message is about (its receipt hash), so that withdrawal
     # can erase the message, and with it the resident's email address.
     receipt_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Urgent messages (a safeguarding alert) go first.
+    priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A deliverer claims a message before sending it, so that two never send it twice.
+    claimed_by: Mapped[str | None] = mapped_column(String(32))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Codes and links the body needs, encrypted (engage.crypto), filled in only as the
+    # message is sent and erased once it has gone: the stored body never holds them.
+    secret: Mapped[str | None] = mapped_column(Text)

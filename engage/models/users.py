@@ -64,8 +64,9 @@ class User(UserMixin, Base):
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Two-factor authentication (TOTP, RFC 6238). The secret is set when enrolment starts
-    # and only counts once a code from it has been checked (totp_confirmed_at).
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # and only counts once a code from it has been checked (totp_confirmed_at). Stored
+    # encrypted (engage.crypto); only the two-factor service reads it.
+    totp_secret_encrypted: Mapped[str | None] = mapped_column(String(255))
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The last 30-second time step accepted: a code can't be used twice (ASVS 2.8.4).
     totp_last_step: Mapped[int] = mapped_column(Integer, default=0)
@@ -89,7 +90,7 @@ class User(UserMixin, Base):
 
     @property
     def two_factor_enrolled(self) -> bool:
-        return self.totp_secret is not None and self.totp_confirmed_at is not None
+        return self.totp_secret_encrypted is not None and self.totp_confirmed_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role.value}>"

@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from engage import clock, tasks
+from engage import clock
 from engage.forms import apply_service_errors
 from engage.groups.views import set_password_url
 from engage.models import EngagementKind, GroupStatus, Role
@@ -70,7 +70,6 @@ def verify_group(group_id: int):
     except ServiceError as error:
         flash(next(iter(error.errors.values())), "error")
     else:
-        tasks.start(tasks.deliver_outbox)
         flash(
             f"{group.name} is verified. Its contact has been emailed a link to set a password.",
             "success",
@@ -91,7 +90,6 @@ def reject_group(group_id: int):
             if not form.errors:
                 flash(next(iter(error.errors.values())), "error")
         else:
-            tasks.start(tasks.deliver_outbox)
             flash(f"{group.name} was not verified. Its contact has been told why.", "success")
             return redirect(url_for("officer.group_detail", group_id=group.id))
     return _group_page(group, reject_form=form)

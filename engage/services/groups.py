@@ -224,7 +224,6 @@ def verify(group_id: int, *, officer: User, set_password_url) -> CommunityGroup:
     group.contact_user_id = user.id
     group.reviewed_by_id = officer.id
     group.reviewed_at = utcnow()
-    link = set_password_url(user)
     with force_locale(group.language):
         outbox.queue(
             to=user.email,
@@ -236,9 +235,11 @@ def verify(group_id: int, *, officer: User, set_password_url) -> CommunityGroup:
                 "With your account you can send residents' stories for them, with their "
                 "agreement, and see what happened to the stories your group sent.",
                 name=group.name,
-                link=link,
+                link=outbox.secret_mark("link"),
             ),
             kind="group_verified",
+            # The link signs a person in to set a password: never stored in the clear.
+            secrets={"link": set_password_url(user)},
         )
     log.info("group_verified", extra={"group_id": group.id, "officer_id": officer.id})
     return group

@@ -69,6 +69,7 @@ def flag(
             "This email does not contain the story or anyone's details."
         ),
         kind="safeguarding_alert",
+        urgent=True,
     )
     audit.record(
         "safeguarding.flagged",

@@ -21,6 +21,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
+from engage import crypto
 from engage.extensions import db
 from engage.models import CommunityGroup, RecoveryCode, Role, User
 from engage.models.base import utcnow
@@ -99,8 +100,13 @@ def _totp(secret: str) -> pyotp.TOTP:
     return pyotp.TOTP(secret, interval=STEP_SECONDS)
 
 
+def _secret(user: User) -> str:
+    """The authenticator secret, decrypted for this use only (stored encrypted)."""
+    return crypto.decrypt(user.totp_secret_encrypted) if user.totp_secret_encrypted else ""
+
+
 def provisioning_uri(user: User) -> str:
-    return _totp(user.totp_secret).provisioning_uri(
+    return _totp(_secret(user)).provisioning_uri(
         name=user.email, issuer_name=current_app.config["TWO_FACTOR_ISSUER"]
     )
 
@@ -112,7 +118,7 @@ def qr_svg_data_uri(user: User) -> str:
 
 def secret_for_display(user: User) -> str:
     """The secret in groups of four, for typing into an app by hand."""
-    secret = user.totp_secret or ""
+    secret = _secret(user)
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
@@ -164,8 +170,9 @@ def _clean(code: str) -> str:
 def start_enrolment(user_id: int) -> User:
     """Give an account a new, unconfirmed secret (or keep the one being set up)."""
     user = db.session.get(User, user_id)
-    if user.totp_secret is None or user.totp_confirmed_at is not None:
-        user.totp_secret = pyotp.random_base32()  # 160 bits, as RFC 4226 recommends
+    if user.totp_secret_encrypted is None or user.totp_confirmed_at is not None:
+        # 160 bits, as RFC 4226 recommends
+        user.totp_secret_encrypted = crypto.encrypt(pyotp.random_base32())
         user.totp_confirmed_at = None
     return user
 
@@ -174,11 +181,11 @@ def start_enrolment(user_id: int) -> User:
 def confirm_enrolment(user_id: int, code: str) -> list[str]:
     """Check the first code from the new secret; return fresh recovery codes, shown once."""
     user = db.session.get(User, user_id)
-    if user.totp_secret is None or user.totp_confirmed_at is not None:
+    if user.totp_secret_encrypted is None or user.totp_confirmed_at is not None:
         raise ServiceError({"code": "Start setting up your authenticator app again"})
     if is_locked(user):
         raise ServiceError({"code": locked_message()})
-    step = _matching_step(user.totp_secret, _clean(code))
+    step = _matching_step(_secret(user), _clean(code))
     if step is None or not _claim_step(user, step):
         register_failure(user)
         db.session.commit()  # the failure counts even though the step is refused
@@ -206,7 +213,7 @@ def verify(user_id: int, code: str) -> User:
         raise ServiceError({"code": locked_message()})
     cleaned = _clean(code)
     if len(cleaned) == 6 and cleaned.isdigit():
-        step = _matching_step(user.totp_secret, cleaned)
+        step = _matching_step(_secret(user), cleaned)
         if step is not None and _claim_step(user, step):
             clear_failures(user)
             return user
@@ -283,7 +290,7 @@ def regenerate_recovery_codes(user_id: int, code: str) -> list[str]:
     user = db.session.get(User, user_id)
     if is_locked(user):
         raise ServiceError({"code": locked_message()})
-    step = _matching_step(user.totp_secret or "", _clean(code))
+    step = _matching_step(_secret(user), _clean(code))
     if step is None or not _claim_step(user, step):
         register_failure(user)
         db.session.commit()
@@ -307,7 +314,7 @@ def reset(user_id: int, *, by: User | None = None) -> None:
     from engage.models.users import new_session_nonce
 
     user = db.session.get(User, user_id)
-    user.totp_secret = None
+    user.totp_secret_encrypted = None
     user.totp_confirmed_at = None
     user.totp_last_step = 0
     user.session_nonce = new_session_nonce()

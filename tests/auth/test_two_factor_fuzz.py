@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from engage import crypto
 from engage.extensions import db, limiter
 from engage.models import Role, User
 from engage.services import two_factor
@@ -162,7 +163,8 @@ def _new_account(app, *, enrolled: bool) -> tuple[str, str | None, list[str]]:
         )
         recovery = two_factor._replace_recovery_codes(user) if enrolled else []
         db.session.commit()
-        return user.email, user.totp_secret, recovery
+        secret = crypto.decrypt(user.totp_secret_encrypted) if enrolled else None
+        return user.email, secret, recovery
 
 
 def _password_step(app, email: str, next_value: str | None = None):

@@ -23,7 +23,7 @@ from engage.models import (
     Submission,
     User,
 )
-from engage.services import groups, intake, passwords, receipts
+from engage.services import groups, intake, outbox, passwords, receipts
 from tests import factories
 from tests.helpers import error_summary, field_error, heading, page, submit_form
 
@@ -84,7 +84,8 @@ def verify_through_services(app, *, email: str = "amina@handsworth.example") -> 
         message = db.session.scalar(
             select(OutboxMessage).where(OutboxMessage.kind == "group_verified")
         )
-        link = re.search(r"https?://\S+/account/set-password/\S+", message.body).group(0)
+        email = outbox.as_email(message).get_content()
+        link = re.search(r"https?://\S+/account/set-password/\S+", email).group(0)
         contact_id = group.contact_user_id
         db.session.remove()
     return contact_id, urlsplit(link).path

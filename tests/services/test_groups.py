@@ -20,7 +20,7 @@ from engage.models import (
     Theme,
     User,
 )
-from engage.services import accounts, groups, intake, receipts
+from engage.services import accounts, groups, intake, outbox, receipts
 from engage.services.groups import GroupInput
 from engage.services.transaction import ServiceError
 from tests import factories
@@ -231,7 +231,8 @@ def test_verify_creates_one_contact_account_and_emails_the_link(ctx, officer):
     assert links == [contact.id]
     [message] = messages("group_verified")
     assert message.to_address == contact.email
-    assert f"http://x/set/{contact.id}" in message.body
+    assert f"http://x/set/{contact.id}" not in message.body  # never stored in the clear
+    assert f"http://x/set/{contact.id}" in outbox.as_email(message).get_content()
     assert groups.group_for_contact(contact).id == group.id
 
 
