@@ -51,8 +51,10 @@ def deliver_outbox() -> tuple[int, int]:
 
 @shared_task(name="engage.tasks.purge_outbox")
 def purge_outbox() -> int:
-    from engage.services import outbox
+    """Daily: sent email past its retention, and residents' sessions that have ended."""
+    from engage.services import outbox, resident_sessions
 
+    resident_sessions.purge_expired()
     return outbox.purge_sent()
 
 

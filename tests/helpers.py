@@ -74,3 +74,15 @@ def open_story_form(client: FlaskClient, age: str = "18_plus") -> TestResponse:
     response = client.get("/tell/story")
     assert response.status_code == 200, f"story form did not open (age={age})"
     return response
+
+
+def age_resident_sessions(app, delta) -> None:
+    """Move every resident's session back in time by `delta` (they live on the server)."""
+    from engage.extensions import db
+    from engage.models import ResidentSession
+
+    with app.app_context():
+        for row in db.session.query(ResidentSession):
+            row.created_at -= delta
+            row.last_seen_at -= delta
+        db.session.commit()

@@ -30,6 +30,7 @@ PUBLIC_ENDPOINTS = {
     "stories.download_json",
     "stories.download_schema",
     "stories.withdraw",
+    "stories.withdrawn",
     "stories.forget",
     "groups.register",
     "groups.registered",

@@ -29,7 +29,14 @@ from engage.models import (
 )
 from engage.services import intake, receipts
 from tests import factories
-from tests.helpers import csrf_token, open_story_form, page, sign_in, submit_form
+from tests.helpers import (
+    age_resident_sessions,
+    csrf_token,
+    open_story_form,
+    page,
+    sign_in,
+    submit_form,
+)
 from tests.test_translations import NOT_WORDS, READ_ATTRIBUTES
 
 URDU_STORY = "بس ڈرائیور نے میرے حجاب کی وجہ سے دروازہ بند کر دیا۔"
@@ -216,6 +223,8 @@ def test_coming_back_with_a_code(app, urdu):
     check(urdu.get(saved.headers["Location"]))  # with the "saved" message
     withdrawn = submit_form(urdu, "/your-story/withdraw", {"keep_count": "y"})
     check(urdu.get(withdrawn.headers["Location"]))
+    open_with_code(urdu)  # the withdrawn story, opened again with its code
+    check(urdu.get("/your-story/status"))
     check(urdu.get("/your-story/download"))
 
 
@@ -410,8 +419,7 @@ def test_an_expired_page_and_answers_sent_too_late(app, urdu):
         },
     )
     token = csrf_token(urdu, "/tell/about-you")
-    with urdu.session_transaction() as session:
-        session["intake"] = {**session["intake"], "at": session["intake"]["at"] - 7200}
+    age_resident_sessions(app, timedelta(hours=2))
     check(urdu.post("/tell/about-you", data={"csrf_token": token, "sex": "female"}))
     # Last: the session cookie is signed at the frozen time, so time can't go back after.
     token = csrf_token(urdu, "/groups/register")

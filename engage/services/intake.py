@@ -34,7 +34,7 @@ from engage.models import (
 )
 from engage.models.base import utcnow
 from engage.models.submissions import CHANGE_MAX_LENGTH, STORY_MAX_LENGTH
-from engage.services import notices, outbox, receipts, submission_states
+from engage.services import notices, outbox, receipts, resident_sessions, submission_states
 from engage.services.contact_details import (
     InvalidContactDetail,
     email_address,
@@ -404,6 +404,7 @@ def withdraw(submission_id: int, *, keep_count: bool, channel: Channel, language
     submission.claimed_by_id = None
     submission.claimed_until = None
     erase_safeguarding_text(submission.id)
+    resident_sessions.end_all_for(submission.id)  # no browser holds it open any more
     submission.withdrawn_at = utcnow()
     submission.counted = keep_count
     if not keep_count:

@@ -4,7 +4,6 @@ you gave, or withdraw. The code travels in a POST body, never in a URL (ASVS 8.3
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from importlib import resources
 
 from flask import (
@@ -25,7 +24,7 @@ from engage.models import Channel, Purpose
 from engage.permissions import public
 from engage.rate_limits import keeps_typed_when_limited, refused
 from engage.redraw import redrawable
-from engage.services import intake
+from engage.services import intake, resident_sessions
 from engage.services.transaction import ServiceError
 from engage.stories import bp
 from engage.stories.forms import ConsentForm, ReceiptForm, WithdrawForm
@@ -35,22 +34,19 @@ def _receipt_limit() -> str:
     return current_app.config["RECEIPT_RATE_LIMIT"]
 
 
-def _remember(submission_id: int) -> None:
-    session["receipt"] = {"id": submission_id, "at": datetime.now(UTC).timestamp()}
+# The browser's token for the story it opened with the code (held on the server:
+# engage.services.resident_sessions).
+RECEIPT_KEY = "receipt"
 
 
 def _remembered():
     """The story this browser opened with its code, while it is in use: the time limit
     counts from the last page of it opened or sent, not from entering the code."""
-    details = session.get("receipt")
-    if not details:
+    opened = resident_sessions.find(session.get(RECEIPT_KEY), resident_sessions.RECEIPT)
+    if opened is None:
+        session.pop(RECEIPT_KEY, None)
         return None
-    minutes = current_app.config["RECEIPT_SESSION_MINUTES"]
-    if datetime.now(UTC).timestamp() - details.get("at", 0) > minutes * 60:
-        session.pop("receipt", None)
-        return None
-    _remember(details["id"])
-    return intake.get(details["id"])
+    return intake.get(opened.submission_id)
 
 
 @bp.route("/your-story", methods=["GET", "POST"])
@@ -62,8 +58,10 @@ def find_story():
     if form.validate_on_submit():
         submission = intake.find_by_receipt(form.code.data)
         if submission is not None:
-            session.pop("receipt", None)
-            _remember(submission.id)
+            resident_sessions.end(session.get(RECEIPT_KEY))
+            session[RECEIPT_KEY] = resident_sessions.open_session(
+                submission.id, resident_sessions.RECEIPT
+            )
             return redirect(url_for("stories.your_story"))
         # The same answer for a wrong, malformed or unknown code: nothing to learn.
         form.code.errors.append(
@@ -93,7 +91,6 @@ def your_story():
     submission = _require_story()
     if submission is None:
         return redirect(url_for("stories.find_story"))
-    _remember(submission.id)
     return render_template("receipt/status.html", submission=submission, title=_("Your story"))
 
 
@@ -204,16 +201,26 @@ def withdraw():
             channel=Channel.WEB,
             language=current_language(),
         )
-        flash(_("Your story has been withdrawn and deleted."), "success")
-        return redirect(url_for("stories.your_story"))
+        session.pop(RECEIPT_KEY, None)  # withdrawal ended it on the server too
+        return redirect(url_for("stories.withdrawn"))
     return render_template("receipt/withdraw.html", form=form, title=_("Withdraw your story"))
+
+
+@bp.get("/your-story/withdrawn")
+@public
+def withdrawn():
+    """The confirmation after withdrawing: it needs no session, which has ended."""
+    return render_template(
+        "receipt/withdrawn.html", title=_("Your story has been withdrawn and deleted")
+    )
 
 
 @bp.post("/your-story/forget")
 @public
 def forget():
     """Close the story in this browser (for shared computers)."""
-    session.pop("receipt", None)
-    session.pop("intake", None)
+    # Ended on the server: a copy of this browser's cookie opens nothing either.
+    for key in (RECEIPT_KEY, "intake"):
+        resident_sessions.end(session.pop(key, None))
     flash(_("This browser no longer has access to your story."), "info")
     return redirect(url_for("stories.find_story"))

@@ -3,8 +3,6 @@ equality questions, then the receipt. Nothing is stored before the age question.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
@@ -16,14 +14,14 @@ from engage.models import AgeGroup, Channel
 from engage.permissions import public
 from engage.rate_limits import keeps_typed_when_limited
 from engage.redraw import redrawable
-from engage.services import intake, notices, receipts, reference
+from engage.services import intake, notices, receipts, reference, resident_sessions
 from engage.services.transaction import ServiceError
 from engage.stories import bp
 from engage.stories.forms import UNDER_13, AgeForm, EqualityForm, StoryForm
 from engage.stories.tokens import code_from_token, new_receipt_token
 
-# How long the thank-you page keeps showing the code in this browser.
-RECEIPT_DISPLAY_SECONDS = 60 * 60
+# The browser's token for the story it has just told (engage.services.resident_sessions).
+INTAKE_KEY = "intake"
 # The answer to the age question, until the story is sent.
 AGE_KEY = "tell_age"
 
@@ -158,25 +156,23 @@ def _submit(form: StoryForm, age_group: AgeGroup, code: str):
     # Committed: now email, tagging and the rest may fail without losing anything.
     tasks.after_story_stored(submission.id)
     session.pop(AGE_KEY, None)  # another story from this browser asks the age again
-    session["intake"] = {
-        "submission_id": submission.id,
-        "code": receipts.display(code),
-        "at": datetime.now(UTC).timestamp(),
-    }
+    # What this browser may show next (the code, the equality questions) is kept on the
+    # server; the cookie holds only a token for it.
+    resident_sessions.end(session.get(INTAKE_KEY))
+    session[INTAKE_KEY] = resident_sessions.open_session(
+        submission.id, resident_sessions.INTAKE, code=receipts.display(code)
+    )
     if intake.needs_equality_answers(submission):
         return redirect(url_for("stories.about_you"))
     return redirect(url_for("stories.done"))
 
 
-def _just_submitted():
+def _just_submitted() -> resident_sessions.OpenStory | None:
     """The story this browser has just sent, while the thank-you page may show it."""
-    details = session.get("intake")
-    if not details:
-        return None
-    if datetime.now(UTC).timestamp() - details.get("at", 0) > RECEIPT_DISPLAY_SECONDS:
-        session.pop("intake", None)
-        return None
-    return details
+    told = resident_sessions.find(session.get(INTAKE_KEY), resident_sessions.INTAKE)
+    if told is None:
+        session.pop(INTAKE_KEY, None)
+    return told
 
 
 def equality_step(submission, next_url: str, *, code: str | None = None):
@@ -210,19 +206,18 @@ def equality_step(submission, next_url: str, *, code: str | None = None):
 @redrawable
 @public
 def about_you():
-    details = _just_submitted()
-    submission = intake.get(details["submission_id"]) if details else None
-    code = details["code"] if details else None
-    return equality_step(submission, url_for("stories.done"), code=code)
+    told = _just_submitted()
+    submission = intake.get(told.submission_id) if told else None
+    return equality_step(submission, url_for("stories.done"), code=told.code if told else None)
 
 
 @bp.get("/tell/done")
 @public
 def done():
-    details = _just_submitted()
-    if details is None:
+    told = _just_submitted()
+    if told is None:
         return redirect(url_for("stories.start"))
-    return render_template("stories/done.html", code=details["code"], title=_("Thank you"))
+    return render_template("stories/done.html", code=told.code, title=_("Thank you"))
 
 
 @bp.get("/privacy")

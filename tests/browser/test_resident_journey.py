@@ -102,9 +102,15 @@ def test_resident_tells_a_story_and_stays_in_control(app, page, live_server):
     page.get_by_role("link", name="Withdraw your story").click()
     check(page)
     page.get_by_role("button", name="Withdraw and delete my story").click()
-    expect(page.locator(".notification--success")).to_have_text(
-        "Your story has been withdrawn and deleted."
-    )
+    expect(
+        page.get_by_role("heading", name="Your story has been withdrawn and deleted")
+    ).to_be_visible()
+    check(page)
+    # The story is closed in this browser; the code still says what happened to it.
+    page.goto(f"{live_server}/your-story/status")
+    expect(page.get_by_role("heading", name="See or change your story")).to_be_visible()
+    page.get_by_label("Your reference code").fill(code)
+    page.get_by_role("button", name="Continue").click()
     expect(page.locator(".inset")).to_contain_text("You withdrew your story")
     with app.app_context():
         gone = db.session.scalar(select(Submission))

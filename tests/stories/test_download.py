@@ -70,7 +70,8 @@ def test_a_withdrawn_story_and_one_with_nothing_optional_match_it_too(app, clien
     with app.test_request_context():
         submission = intake.find_by_receipt(CODE)
         intake.withdraw(submission.id, keep_count=False, channel=Channel.WEB, language="en")
-    assert list(VALIDATOR.iter_errors(downloaded(client))) == []
+        # Withdrawal closes the story in every browser; what it leaves is still valid.
+        assert list(VALIDATOR.iter_errors(intake.export(intake.get(submission.id)))) == []
 
 
 def _group_id(app, code: str) -> int:

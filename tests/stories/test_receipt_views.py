@@ -23,7 +23,6 @@ from engage.services import intake
 from engage.services.intake import StoryInput
 from tests import factories
 from tests.helpers import (
-    csrf_token,
     error_summary,
     field_error,
     heading,
@@ -249,11 +248,11 @@ def test_the_story_stays_open_while_it_is_being_used(app, client):
 
 def test_the_story_closes_in_the_browser_after_30_minutes(app, client):
     stored_story(app)
-    open_story(client)
-    assert client.get("/your-story/status").status_code == 200
-    with client.session_transaction() as session:
-        session["receipt"] = {**session["receipt"], "at": session["receipt"]["at"] - 31 * 60}
-    assert client.get("/your-story/status").headers["Location"] == "/your-story"
+    with freeze_time("2026-12-01 09:00") as clock:
+        open_story(client)
+        assert client.get("/your-story/status").status_code == 200
+        clock.tick(31 * 60)
+        assert client.get("/your-story/status").headers["Location"] == "/your-story"
 
 
 # The status page
@@ -463,7 +462,7 @@ def test_withdrawal_erases_the_story_and_everything_personal_at_once(app, client
     form = client.get("/your-story/withdraw")
     assert heading(form) == "Withdraw your story"
     response = submit_form(client, "/your-story/withdraw", {"keep_count": "y"})
-    assert response.headers["Location"] == "/your-story/status"
+    assert response.headers["Location"] == "/your-story/withdrawn"
 
     stored = submission(app, submission_id)
     assert stored["status"] is SubmissionStatus.WITHDRAWN
@@ -495,22 +494,27 @@ def test_withdrawal_without_keeping_the_count_also_clears_area_and_postcode(app,
     assert stored["heard_about"] is None
 
 
-def test_after_withdrawal_the_status_page_says_it_was_withdrawn(app, client):
+def test_after_withdrawal_the_story_is_closed_everywhere_and_the_code_says_so(app, client):
     everything_story(app)
     open_story(client)
-    submit_form(client, "/your-story/withdraw", {"keep_count": "y"})
+    other_browser = app.test_client()
+    open_story(other_browser)
+    done = submit_form(client, "/your-story/withdraw", {"keep_count": "y"})
+    confirmation = client.get(done.headers["Location"])
+    assert heading(confirmation) == "Your story has been withdrawn and deleted"
+    # Withdrawal ends every browser's session on the server.
+    for browser in (client, other_browser):
+        assert browser.get("/your-story/status").headers["Location"] == "/your-story"
+    # The code still opens the (withdrawn) story, which says so.
+    open_story(client)
     status = client.get("/your-story/status")
     assert heading(status) == "Your story"
-    assert "Your story has been withdrawn and deleted." in flashes(status)
     text = page(status).select_one(".inset").get_text(" ", strip=True)
     assert text.startswith("You withdrew your story on")
     assert "We deleted it, along with any contact details and equality answers." in text
     assert page(status).find("a", string="Change what you agreed to") is None
     assert client.get("/your-story/withdraw").headers["Location"] == "/your-story/status"
     assert client.get("/your-story/choices").headers["Location"] == "/your-story"
-    # The code still opens the (withdrawn) story.
-    client.post("/your-story/forget", data={"csrf_token": csrf_token(client, "/your-story")})
-    assert open_story(client).headers["Location"] == "/your-story/status"
 
 
 def test_after_withdrawal_the_story_is_nowhere_in_the_database(app, client):

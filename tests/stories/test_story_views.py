@@ -25,6 +25,7 @@ from engage.services import outbox, receipts
 from engage.services.outbox import MemorySender
 from tests import factories
 from tests.helpers import (
+    age_resident_sessions,
     csrf_token,
     error_summary,
     field_error,
@@ -703,8 +704,7 @@ def test_the_thank_you_page_needs_a_story_just_sent(client):
 def test_the_thank_you_page_stops_showing_the_code_after_an_hour(client):
     post_story(client, story_data())
     assert client.get("/tell/done").status_code == 200
-    with client.session_transaction() as session:
-        session["intake"] = {**session["intake"], "at": session["intake"]["at"] - 2 * 60 * 60}
+    age_resident_sessions(client.application, timedelta(hours=2))
     assert client.get("/tell/done").headers["Location"] == "/tell"
 
 
@@ -775,8 +775,7 @@ def test_the_equality_page_shows_the_code_in_case_the_resident_goes_no_further(a
 def test_answers_sent_after_the_page_outlived_its_hour_are_not_dropped_silently(app, client):
     post_story(client, story_data(consent_equality="y"))
     token = csrf_token(client, "/tell/about-you")
-    with client.session_transaction() as session:
-        session["intake"] = {**session["intake"], "at": session["intake"]["at"] - 2 * 60 * 60}
+    age_resident_sessions(app, timedelta(hours=2))
     response = client.post("/tell/about-you", data={"csrf_token": token, **ANSWERS})
     assert response.status_code == 200
     assert heading(response) == "Your answers have not been saved"
