@@ -148,6 +148,8 @@ class BaseConfig:
     STORY_RATE_LIMIT = "20 per hour;100 per day"
     RECEIPT_RATE_LIMIT = "10 per 15 minutes;40 per day"
     GROUP_REGISTRATION_RATE_LIMIT = "10 per hour"
+    # Reset links asked for, per address and per email address (each one sends email).
+    PASSWORD_RESET_RATE_LIMIT = "5 per hour"
     # How long a receipt holder stays signed in to their story after entering the code.
     RECEIPT_SESSION_MINUTES = 30
 

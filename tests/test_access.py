@@ -34,7 +34,10 @@ PUBLIC_ENDPOINTS = {
     "stories.forget",
     "groups.register",
     "groups.registered",
-    "groups.set_password",
+    "auth.set_password",
+    "auth.reset_password",
+    "auth.forgotten_password",
+    "auth.reset_link_sent",
 }
 
 # Each staff URL with the roles allowed on it. A new route must be added here, or
@@ -65,6 +68,7 @@ STAFF_MATRIX = {
     "admin.outbox_waiting": ("/admin/outbox", ADMINS),
     "admin.reset_two_factor": ("/admin/users/{user_id}/reset-two-factor", ADMINS),
     "admin.unlock": ("/admin/users/{user_id}/unlock", ADMINS),
+    "admin.send_reset_link": ("/admin/users/{user_id}/send-reset-link", ADMINS),
     "admin.equality_answers": ("/admin/stories/{submission_id}/equality", ADMINS),
     "moderation.queue": ("/moderation/", OFFICERS),
     "moderation.urgent": ("/moderation/urgent", OFFICERS),
@@ -94,6 +98,7 @@ POST_ONLY = {
     "auth.sign_out",
     "admin.reset_two_factor",
     "admin.unlock",
+    "admin.send_reset_link",
     "moderation.claim",
     "moderation.release",
     "moderation.confirm_redaction",

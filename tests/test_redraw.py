@@ -136,6 +136,7 @@ def test_every_page_with_language_buttons_can_be_drawn_again(app):
     }
     assert with_buttons == {
         "account/set_password.html",
+        "auth/forgotten_password.html",
         "auth/sign_in.html",
         "groups/register.html",
         "receipt/choices.html",
@@ -147,10 +148,12 @@ def test_every_page_with_language_buttons_can_be_drawn_again(app):
         "stories/story.html",
     }
     assert redrawable == {
+        "auth.forgotten_password",
+        "auth.reset_password",
+        "auth.set_password",
         "auth.sign_in",
         "groups.group_story",
         "groups.register",
-        "groups.set_password",
         "stories.about_you",
         "stories.age",
         "stories.change_choices",

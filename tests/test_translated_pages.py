@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from engage.extensions import db
-from engage.groups.views import set_password_url
+from engage.links import set_password_url
 from engage.models import (
     AgeGroup,
     Channel,
@@ -151,6 +151,9 @@ def check(response) -> None:
         "/groups/register",
         "/groups/registered",
         "/sign-in",
+        "/account/forgotten-password",
+        "/account/forgotten-password/sent",
+        "/account/reset-password/not-a-token",
         "/no-such-page",
     ],
 )
@@ -340,6 +343,10 @@ def test_the_groups_own_pages(app, urdu, group_contact):
     check(urdu.get(sent.headers["Location"]))
     check(urdu.get("/account/security"))
     check(urdu.get("/moderation/"))  # 403: not for groups
+
+
+def test_asking_for_a_reset_link_with_problems(urdu):
+    check(submit_form(urdu, "/account/forgotten-password", {"email": ""}))
 
 
 def test_setting_a_password_from_the_emailed_link(app, urdu):

@@ -203,8 +203,8 @@ def test_every_message_is_translated_with_its_placeholders(language):
 
 
 def _resident_forms():
-    from engage.auth.forms import SignInForm
-    from engage.groups.forms import GroupRegistrationForm, SetPasswordForm
+    from engage.auth.forms import ChoosePasswordForm, ForgottenPasswordForm, SignInForm
+    from engage.groups.forms import GroupRegistrationForm
     from engage.stories.forms import (
         AgeForm,
         AssistedStoryForm,
@@ -224,7 +224,8 @@ def _resident_forms():
         WithdrawForm,
         AssistedStoryForm,
         GroupRegistrationForm,
-        SetPasswordForm,
+        ChoosePasswordForm,
+        ForgottenPasswordForm,
         SignInForm,
     ]
 

@@ -9,10 +9,12 @@ from sqlalchemy import select
 
 from engage.admin import bp
 from engage.extensions import db
+from engage.links import reset_password_url
 from engage.models import Role, User
 from engage.permissions import require_role
 from engage.security import needs_recent_confirmation, recently_confirmed
-from engage.services import two_factor
+from engage.services import password_links, two_factor
+from engage.services.transaction import ServiceError
 
 
 def _account_or_404(user_id: int) -> User:
@@ -65,4 +67,26 @@ def unlock(user_id: int):
     account = _account_or_404(user_id)
     two_factor.unlock(account.id, by=current_user._get_current_object())
     flash(f"{account.display_name} can sign in again.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/send-reset-link")
+@require_role(Role.ADMIN)
+def send_reset_link(user_id: int):
+    """For someone who can't use 'Forgotten your password?' (for example after a call)."""
+    if not recently_confirmed():
+        return _confirm_first()
+    account = _account_or_404(user_id)
+    try:
+        password_links.send_reset_by_admin(
+            account.id, by=current_user._get_current_object(), link_for=reset_password_url
+        )
+    except ServiceError as error:
+        flash(next(iter(error.errors.values())), "error")
+    else:
+        flash(
+            f"A link to choose a new password was emailed to {account.display_name}. "
+            "It works once, for an hour.",
+            "success",
+        )
     return redirect(url_for("admin.users"))

@@ -28,3 +28,22 @@ class CodeForm(Form):
             "autocapitalize": "characters",
         },
     )
+
+
+class ForgottenPasswordForm(Form):
+    email = EmailField(
+        _l("Email address"),
+        validators=[DataRequired(_l("Enter your email address")), MaxChars(254)],
+        render_kw={"autocomplete": "username", "spellcheck": "false"},
+    )
+
+
+class ChoosePasswordForm(Form):
+    password = PasswordField(
+        _l("New password"), validators=[MaxChars(200)], render_kw={"autocomplete": "new-password"}
+    )
+    confirm = PasswordField(
+        _l("Type the password again"),
+        validators=[MaxChars(200)],
+        render_kw={"autocomplete": "new-password"},
+    )

@@ -3,7 +3,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    PasswordField,
     StringField,
     TextAreaField,
 )
@@ -77,15 +76,3 @@ class GroupRegistrationForm(Form):
             company_number=self.company_number.data or "",
             contact_phone=self.contact_phone.data or "",
         )
-
-
-class SetPasswordForm(Form):
-    password = PasswordField(
-        _l("New password"),
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Type the password again"),
-        validators=[Optional(), MaxChars(200)],
-        render_kw={"autocomplete": "new-password"},
-    )

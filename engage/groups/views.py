@@ -3,38 +3,26 @@ group's own pages (its submissions, and stories sent for residents)."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from engage.extensions import limiter
 from engage.forms import apply_service_errors
 from engage.groups import bp
-from engage.groups.forms import GroupRegistrationForm, SetPasswordForm
+from engage.groups.forms import GroupRegistrationForm
 from engage.i18n import current_language
 from engage.models import Role
 from engage.permissions import public, require_role
 from engage.rate_limits import keeps_typed_when_limited
 from engage.redraw import redrawable
-from engage.services import accounts, groups, passwords, reference
+from engage.services import groups, reference
 from engage.services.transaction import ServiceError
 from engage.stories import assisted
-
-SET_PASSWORD_MAX_AGE = 3 * 24 * 60 * 60
 
 
 def _registration_limit() -> str:
     return current_app.config["GROUP_REGISTRATION_RATE_LIMIT"]
-
-
-def _password_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="engage-set-password")
-
-
-def set_password_url(user) -> str:
-    token = _password_serializer().dumps({"user": user.id, "nonce": user.session_nonce})
-    return url_for("groups.set_password", token=token, _external=True)
 
 
 @bp.route("/groups/register", methods=["GET", "POST"])
@@ -79,38 +67,6 @@ def _register_when_limited(try_again: str):
 @public
 def registered():
     return render_template("groups/registered.html", title=_("Thank you for registering"))
-
-
-@bp.route("/account/set-password/<token>", methods=["GET", "POST"])
-@redrawable
-@public
-def set_password(token: str):
-    try:
-        claim = _password_serializer().loads(token, max_age=SET_PASSWORD_MAX_AGE)
-    except BadSignature:
-        claim = None
-    form = SetPasswordForm()
-    if claim is None or not accounts.password_link_usable(claim["user"], claim["nonce"]):
-        return render_template("account/link_expired.html", title=_("This link has expired")), 400
-    if form.validate_on_submit():
-        problem = passwords.password_problem(form.password.data or "")
-        if problem is not None:
-            form.password.errors.append(problem)
-        if form.password.data != form.confirm.data:
-            form.confirm.errors.append(_("The passwords do not match"))
-        if not form.errors:
-            try:
-                accounts.set_password_with_token(claim["user"], claim["nonce"], form.password.data)
-            except ServiceError as error:
-                if "token" in error.errors:
-                    return render_template(
-                        "account/link_expired.html", title=_("This link has expired")
-                    ), 400
-                apply_service_errors(form, error.errors)
-            else:
-                flash(_("Your password is set. Sign in with it now."), "success")
-                return redirect(url_for("auth.sign_in"))
-    return render_template("account/set_password.html", form=form, title=_("Choose a password"))
 
 
 def _own_group():

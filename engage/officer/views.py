@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from engage import clock
 from engage.forms import apply_service_errors
-from engage.groups.views import set_password_url
+from engage.links import set_password_url
 from engage.models import EngagementKind, GroupStatus, Role
 from engage.officer import bp
 from engage.officer.forms import EngagementForm, RejectGroupForm

@@ -123,10 +123,10 @@ def load_user_by_session_id(session_id: str) -> User | None:
     return user
 
 
-@transactional
-def set_password_with_token(user_id: int, nonce: str, password: str) -> User:
+def apply_new_password(user_id: int, nonce: str, password: str) -> User:
     """Set a password from a single-use link: the link carries the session nonce, which
-    changes here, so the link (and any session) stops working afterwards."""
+    changes here, so the link (and any session) stops working afterwards. Part of the
+    caller's transaction (engage.services.password_links)."""
     user = db.session.get(User, user_id)
     if user is None or user.session_nonce != nonce or not user.active:
         raise ServiceError({"token": _l("This link has expired or has already been used")})

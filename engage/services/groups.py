@@ -28,7 +28,7 @@ from engage.models import (
     User,
 )
 from engage.models.base import utcnow
-from engage.services import accounts, outbox, passwords
+from engage.services import outbox, passwords
 from engage.services.contact_details import InvalidContactDetail, email_address, uk_phone
 from engage.services.transaction import NotFound, ServiceError, transactional
 from engage.typed_text import as_typed, is_blank, length_problem, one_line
@@ -334,8 +334,3 @@ def submissions_for(group: CommunityGroup) -> list[Submission]:
             .order_by(Submission.created_at.desc())
         )
     )
-
-
-def set_password(user_id: int, nonce: str, password: str) -> User:
-    """Choose a password through an emailed link; the link stops working afterwards."""
-    return accounts.set_password_with_token(user_id, nonce, password)

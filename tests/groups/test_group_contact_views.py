@@ -9,7 +9,7 @@ from freezegun import freeze_time
 from sqlalchemy import func, select
 
 from engage.extensions import db
-from engage.groups.views import set_password_url
+from engage.links import set_password_url
 from engage.models import (
     AgeGroup,
     Channel,
