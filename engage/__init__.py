@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engage.config import REPO_ROOT, BaseConfig, config_from_environment
+from engage.proxies import TrustedProxies, parse_networks
 
 
 def create_app(config: BaseConfig | None = None) -> Flask:
@@ -26,9 +26,12 @@ def create_app(config: BaseConfig | None = None) -> Flask:
 
     app.url_map.converters["int"] = DatabaseIdConverter
 
-    if app.config["TRUSTED_PROXY_COUNT"]:
-        count = app.config["TRUSTED_PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    # X-Forwarded-* is believed only from the proxies configured (engage/proxies.py).
+    app.wsgi_app = TrustedProxies(
+        app.wsgi_app,
+        networks=parse_networks(app.config["TRUSTED_PROXIES"]),
+        hops=max(1, app.config["TRUSTED_PROXY_COUNT"]),
+    )
 
     from engage.logs import configure_logging
 
@@ -46,7 +49,18 @@ def create_app(config: BaseConfig | None = None) -> Flask:
     init_i18n(app)
     register_template_helpers(app)
     init_celery(app)
+    _run_first(app)
     return app
+
+
+def _run_first(app: Flask) -> None:
+    """Hooks that must come before every other one, the extensions' included: refuse
+    what no page sends (a clear 4xx), then turn a language switch or an expired page
+    into a GET of that page (engage.redraw), so that everything after sees a GET."""
+    from engage.redraw import redraw_hook
+    from engage.security import refuse_unreadable_requests
+
+    app.before_request_funcs.setdefault(None, [])[:0] = [refuse_unreadable_requests, redraw_hook]
 
 
 def _init_extensions(app: Flask) -> None:

@@ -131,7 +131,10 @@ class BaseConfig:
     ARGON2_MEMORY_COST = 65536
     ARGON2_PARALLELISM = 4
 
-    # Number of reverse proxies in front of the app whose X-Forwarded-* we trust.
+    # The reverse proxies in front of the app (addresses or networks, separated by
+    # commas): only requests from them may say, in X-Forwarded-For, who the client is.
+    # TRUSTED_PROXY_COUNT: how many of them a request passes through.
+    TRUSTED_PROXIES = ""
     TRUSTED_PROXY_COUNT = 0
 
     LOG_LEVEL = "INFO"
@@ -197,6 +200,7 @@ class BaseConfig:
             "RATELIMIT_STORAGE_URI", self.RATELIMIT_STORAGE_URI
         )
         self.TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", self.TRUSTED_PROXY_COUNT)
+        self.TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", self.TRUSTED_PROXIES)
         self.LOG_LEVEL = os.environ.get("LOG_LEVEL", self.LOG_LEVEL)
         self._read_mail_and_tasks()
 
@@ -283,6 +287,8 @@ class ProductionConfig(BaseConfig):
             "RATELIMIT_STORAGE_URI", self.RATELIMIT_STORAGE_URI
         )
         self.TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 1)
+        # The proxy runs on the same machine unless told otherwise (deployment guide).
+        self.TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1")
         self.LOG_LEVEL = os.environ.get("LOG_LEVEL", self.LOG_LEVEL)
         self.MAIL_BACKEND = "smtp"
         self.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"

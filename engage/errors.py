@@ -19,6 +19,7 @@ PAGES = {
     404: ("errors/404.html", _l("Page not found")),
     405: ("errors/405.html", _l("That action is not available here")),
     413: ("errors/413.html", _l("What you sent is too large")),
+    415: ("errors/400.html", _l("There is a problem with your request")),
     429: ("errors/429.html", _l("Too many attempts")),
     500: ("errors/500.html", _l("Sorry, there is a problem with the service")),
 }

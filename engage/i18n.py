@@ -21,8 +21,6 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
-from engage.redraw import redraw_hook
-
 babel = Babel()
 DEFAULT = "en"
 
@@ -89,8 +87,6 @@ def clear_session_keeping_language() -> None:
 def init_i18n(app: Flask) -> None:
     app.config["LANGUAGES"] = available_languages(app.config["BABEL_TRANSLATION_DIRECTORIES"])
     babel.init_app(app, locale_selector=select_locale)
-    # Before every other hook: a page drawn again is a GET to all of them.
-    app.before_request_funcs.setdefault(None, []).insert(0, redraw_hook)
 
     @app.context_processor
     def language_context():

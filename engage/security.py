@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from flask import (
     Flask,
+    abort,
     current_app,
     flash,
     redirect,
@@ -153,6 +154,32 @@ def _typed_words() -> list[str]:
         for name, value in request.form.items(multi=True)
         if name not in _NOT_WORDS and value.strip() and not _CODE.fullmatch(value)
     ]
+
+
+# Every form here is sent as one of these (or with no body at all).
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data", ""})
+
+
+def refuse_unreadable_requests():
+    """before_request, first: a clear 4xx for what no page of this site sends, rather
+    than a 500 further in. JSON or anything else where a form is expected is refused
+    (415), and so are a query that is not UTF-8 and a NUL character anywhere, which
+    PostgreSQL can't store (400)."""
+    try:
+        request.query_string.decode("utf-8")  # raw bytes, as a client may send them
+    except UnicodeDecodeError:
+        request.query_string = b""  # so that the error page itself can read the request
+        abort(400)
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and (
+        request.mimetype not in FORM_TYPES
+    ):
+        abort(415)
+    if "\x00" in request.path or any(
+        "\x00" in key or "\x00" in value
+        for values in (request.args, request.form)
+        for key, value in values.items(multi=True)
+    ):
+        abort(400)
 
 
 def register_security(app: Flask) -> None:

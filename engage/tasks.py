@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from celery import Celery, Task, shared_task
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +59,12 @@ def purge_outbox() -> int:
 
 
 def start(task, *args) -> None:
-    """Start a task after a commit; if the broker can't be reached, the sweep retries."""
+    """Start a task after a commit; if the broker can't be reached, the sweep retries.
+    The task runs with this Flask app's Celery (not whichever app was created last)."""
+    celery_app = current_app.extensions.get("celery") if has_app_context() else None
     try:
-        task.delay(*args)
+        bound = celery_app.tasks[task.name] if celery_app is not None else task
+        bound.delay(*args)
     except Exception as error:  # the work is already safe in the database
         log.warning(
             "task_not_started", extra={"task": task.name, "error_type": type(error).__name__}

@@ -158,3 +158,31 @@ def sent_mail(app: Flask):
     app.extensions["engage_mail_sender"] = sender
     yield sender.sent
     app.extensions.pop("engage_mail_sender", None)
+
+
+@pytest.fixture
+def ids(app):
+    """A membership and a community group for the URLs that need one."""
+    from engage.extensions import db
+    from engage.models import CommunityGroup, GroupType
+    from tests import factories
+
+    with app.app_context():
+        group = CommunityGroup(
+            name="Test Group",
+            group_type=GroupType.COMMUNITY_GROUP,
+            contact_name="C",
+            contact_email="contact@test.example",
+            communities_served="Everyone",
+        )
+        db.session.add(group)
+        db.session.commit()
+        story = factories.submission()
+        raised = factories.safeguarding_flag(story)
+        return {
+            "membership_id": factories.membership().id,
+            "group_id": group.id,
+            "submission_id": story.id,
+            "flag_id": raised.id,
+            "user_id": factories.user(role=Role.WORKING_GROUP_MEMBER).id,
+        }

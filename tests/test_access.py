@@ -139,34 +139,6 @@ def test_public_routes_are_declared_public(app):
         assert not app.view_functions[endpoint].access_rule.public, endpoint
 
 
-@pytest.fixture
-def ids(app):
-    """A membership and a community group for the URLs that need one."""
-    from engage.extensions import db
-    from engage.models import CommunityGroup, GroupType
-    from tests import factories
-
-    with app.app_context():
-        group = CommunityGroup(
-            name="Test Group",
-            group_type=GroupType.COMMUNITY_GROUP,
-            contact_name="C",
-            contact_email="contact@test.example",
-            communities_served="Everyone",
-        )
-        db.session.add(group)
-        db.session.commit()
-        story = factories.submission()
-        raised = factories.safeguarding_flag(story)
-        return {
-            "membership_id": factories.membership().id,
-            "group_id": group.id,
-            "submission_id": story.id,
-            "flag_id": raised.id,
-            "user_id": factories.user(role=Role.WORKING_GROUP_MEMBER).id,
-        }
-
-
 def _link_group_contact(app, user_id: int, group_id: int) -> None:
     from engage.extensions import db
     from engage.models import CommunityGroup, GroupStatus

@@ -63,4 +63,8 @@ def test_random_form_data_never_crashes(app, login_as, client, data, target):
     }[target]
     token = csrf_token(client, url)
     response = client.post(url, data={**data, "csrf_token": token})
+    if any("\x00" in key + value for key, value in data.items()):
+        # A NUL anywhere is refused at the edge (engage.security), before any view.
+        assert response.status_code == 400, response.status_code
+        return
     assert response.status_code in (200, 302), response.status_code

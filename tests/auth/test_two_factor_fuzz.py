@@ -14,7 +14,7 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 import pyotp
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -215,6 +215,9 @@ def test_random_codes_never_crash_and_only_the_right_code_signs_in(app, attempts
         response = submit_form(browser, "/sign-in/code", {"code": code})
         right_after = _is_right(code, secret, recovery)
 
+        if "\x00" in code:  # refused at the edge, before any check (engage.security)
+            assert response.status_code == 400 and not _signed_in(browser)
+            continue
         assert response.status_code in (200, 302), response.status_code
         signed_in = _signed_in(browser)
         if right_before != right_after:
@@ -245,6 +248,9 @@ def test_random_codes_when_setting_up_never_crash_and_only_the_right_code_signs_
         response = submit_form(browser, "/sign-in/set-up", {"code": code})
         right_after = _is_right(code, secret, [])
 
+        if "\x00" in code:  # refused at the edge, before any check (engage.security)
+            assert response.status_code == 400 and not _signed_in(browser)
+            continue
         assert response.status_code == 200, response.status_code
         signed_in = _signed_in(browser)
         if right_before != right_after:
@@ -343,6 +349,8 @@ def _where_a_browser_goes(location: str, base: str = "http://localhost/") -> tup
 @SETTINGS
 @given(next_value=next_values, enrolled=st.booleans())
 def test_a_correct_code_never_leads_off_site(app, next_value, enrolled):
+    # A NUL anywhere in a request is refused at the edge (engage.security), before this.
+    assume("\x00" not in next_value)
     email, secret, _ = _new_account(app, enrolled=enrolled)
     browser, _ = _password_step(app, email, next_value)
     if enrolled:
@@ -369,7 +377,7 @@ def test_a_correct_code_never_leads_off_site(app, next_value, enrolled):
 # two_factor._clean kept any str.isalnum() character, and compare_digest raises TypeError
 # for non-ASCII str, so these would have been 500s; _clean now keeps ASCII only. Kept so
 # that they stay refused cleanly.
-NON_ASCII_CODES = ["²²²²²²", "١٢٣٤٥٦", "１２３４５６", "éééééééééé", "ABCDEFGHJé", "\x00123456"]
+NON_ASCII_CODES = ["²²²²²²", "١٢٣٤٥٦", "１２３４５６", "éééééééééé", "ABCDEFGHJé"]
 
 
 @pytest.mark.parametrize("enrolled", [True, False], ids=["code", "set-up"])

@@ -94,6 +94,11 @@ def test_any_story_is_stored_and_shown_exactly_as_typed(app, client, login_as):
         _fresh_address(resident)
         code = _send(resident, typed)
         expected = as_typed(typed)
+        if "\x00" in typed:
+            # No keyboard types a NUL: a request holding one is refused at the edge
+            # (engage.security), so hostile bytes never reach the database.
+            assert code is None
+            return
         if is_blank(expected):
             assert code is None  # "Tell us what happened"
             return
