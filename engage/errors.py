@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from engage.rate_limits import keep_typed, when_to_try_again
+from engage.security import words_kept_after_refusal
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +49,12 @@ def handle_http_error(error: HTTPException):
 
 def handle_csrf_error(error: CSRFError):
     # A residents' or groups' page sent after it expired never gets here: engage.redraw
-    # draws it again with what was typed. This is a post from elsewhere, or a staff page.
+    # draws it again with what was typed. This is a post from elsewhere, or a staff page
+    # sent after its session ended or its token expired: the words are shown to copy.
     log.info("csrf_rejected", extra={"reason": error.description})
+    kept = words_kept_after_refusal()
+    if kept is not None:
+        return kept, 400
     return _render(400, csrf=True)
 
 

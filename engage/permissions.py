@@ -101,3 +101,14 @@ def enforce_access() -> Any:
         )
         abort(403)
     return None
+
+
+def current_actor():
+    """Who is making this request and from where, for the audit log (the view passes it
+    into the service: services never read the request)."""
+    from flask import g
+
+    from engage.services.audit import Actor
+
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    return Actor(user, request.remote_addr, g.get("request_id"))

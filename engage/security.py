@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from flask import (
     Flask,
@@ -18,8 +19,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 from engage.i18n import clear_session_keeping_language
+from engage.redirects import safe_next
 from engage.redraw import came_from_this_site, redrawing
 
 # No inline scripts or styles anywhere: everything comes from static/.
@@ -127,13 +130,7 @@ def enforce_session_limits():
         if typed:
             # A form can't be carried through signing in again, but its words are not
             # thrown away: they are shown, to copy, with the way back to the page.
-            return render_template(
-                "auth/signed_out_unsent.html",
-                message=message,
-                typed=typed,
-                back=url_for(request.endpoint, **(request.view_args or {})),
-                title=_("Nothing has been sent yet"),
-            )
+            return _unsent_page(message, typed)
         flash(message, "info")
         # Only a page can be returned to; a form's POST target can't.
         target = request.path if request.method == "GET" else None
@@ -142,9 +139,77 @@ def enforce_session_limits():
     return None
 
 
+def _back_url() -> str:
+    """The page the form was on: the referring page of this site, or the staff home
+    (a form's POST address may not open as a page)."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path:
+        return safe_next(referrer.path + (f"?{referrer.query}" if referrer.query else ""), "/")
+    if request.url_rule is not None and "GET" in (request.url_rule.methods or ()):
+        return url_for(request.endpoint, **(request.view_args or {}))
+    return url_for("staff.home")
+
+
+def _unsent_page(message: str, typed: list[str]) -> str:
+    return render_template(
+        "auth/signed_out_unsent.html",
+        message=message,
+        typed=typed,
+        back=_back_url(),
+        signed_in=current_user.is_authenticated,
+        title=_("Nothing has been sent yet"),
+    )
+
+
+def _posted_from_this_site() -> bool:
+    """The browser says the form was sent from a page of this site (every browser in use
+    sends Origin with a POST, or Sec-Fetch-Site), and its CSRF token was issued here,
+    however old and for whichever session. Only then are its words shown back: no other
+    site can make this one display words of its choosing."""
+    same_origin = request.headers.get("Sec-Fetch-Site") == "same-origin" or (
+        request.headers.get("Origin") == request.host_url.rstrip("/")
+    )
+    if not same_origin:
+        return False
+    secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+    try:
+        URLSafeTimedSerializer(secret, salt="wtf-csrf-token").loads(_sent_token())
+    except BadData:
+        return False
+    return True
+
+
+def words_kept_after_refusal():
+    """For a form refused by the CSRF check because the person was signed out in another
+    tab, or the page was open too long: the words typed, to copy, and the way back. None
+    when there is nothing to keep or the post may not have come from this site."""
+    if request.method != "POST" or not _posted_from_this_site():
+        return None
+    typed = _typed_words()
+    if not typed:
+        return None
+    if current_user.is_authenticated:
+        message = _("This page was open for too long to be sent, so nothing was saved.")
+    else:
+        message = _(
+            "You are signed out (perhaps you signed out in another tab or window), so "
+            "nothing was saved."
+        )
+    return _unsent_page(message, typed)
+
+
 # Form fields that are not somebody's words: tokens, versions, choices and ticks.
 _NOT_WORDS = {"csrf_token", "receipt_token", "notice_version", "age_group", "version"}
 _CODE = re.compile(r"[a-z0-9_]*")
+
+
+def _field(name: str) -> str:
+    """A field's own name, without the form's prefix ("summary-version" is "version")."""
+    return name.rpartition("-")[2]
+
+
+def _sent_token() -> str:
+    return next((value for name, value in request.form.items() if _field(name) == "csrf_token"), "")
 
 
 def _typed_words() -> list[str]:
@@ -152,7 +217,7 @@ def _typed_words() -> list[str]:
     return [
         value
         for name, value in request.form.items(multi=True)
-        if name not in _NOT_WORDS and value.strip() and not _CODE.fullmatch(value)
+        if _field(name) not in _NOT_WORDS and value.strip() and not _CODE.fullmatch(value)
     ]
 
 

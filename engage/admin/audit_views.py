@@ -5,40 +5,57 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, render_template, request
-from flask_login import current_user
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import NumberRange, Optional, StopValidation
 
+from engage import audit_words
 from engage.admin import bp
 from engage.equality import QUESTIONS
 from engage.forms import Form
 from engage.ids import MAX_ID
 from engage.models import Role
-from engage.permissions import require_role
+from engage.permissions import current_actor, require_role
 from engage.security import needs_recent_confirmation
 from engage.services import audit, intake
 from engage.services.keyset import Cursor
+
+
+class RecordNumberField(IntegerField):
+    """A whole number, with one message whatever is wrong with it (not "not a valid
+    integer" and then "out of range" for the same typing)."""
+
+    MESSAGE = "Enter a record number, like 12"
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.MESSAGE) from None
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
 
 
 class AuditSearchForm(Form):
     class Meta:
         csrf = False  # a search changes nothing; its filters travel in the query string
 
-    actor = StringField("Who (email address)", validators=[Optional()])
+    actor = StringField("Who", validators=[Optional()])
     action = SelectField("What they did", validators=[Optional()], validate_choice=False)
     object_type = SelectField(
         "Kind of record",
-        choices=[
-            SelectChoice("", "Any"),
-            SelectChoice("submission", "Story"),
-            SelectChoice("user", "Account"),
-        ],
+        choices=[SelectChoice("", "Any")]
+        + [SelectChoice(code, words) for code, words in audit_words.RECORD_KINDS.items()],
         validators=[Optional()],
     )
-    object_id = IntegerField(
+    object_id = RecordNumberField(
         "Record number",
-        validators=[Optional(), NumberRange(min=1, max=MAX_ID, message="Enter a record number")],
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=MAX_ID, message=RecordNumberField.MESSAGE),
+        ],
     )
     on_or_after = DateField("From", validators=[Optional()])
     on_or_before = DateField("To", validators=[Optional()])
@@ -58,13 +75,13 @@ def _text(value: str | None) -> str:
 def audit_log():
     form = AuditSearchForm(request.args)
     form.action.choices = [SelectChoice("", "Anything")] + [
-        SelectChoice(a, a) for a in audit.actions()
+        SelectChoice(a, audit_words.action_words(a)) for a in audit.actions()
     ]
     filters = audit.AuditFilter()
     if request.args and form.validate():
         filters = audit.AuditFilter(
             # PostgreSQL text can't hold NUL: a search for one simply finds nothing.
-            actor_email=_text(form.actor.data),
+            actor=_text(form.actor.data),
             action=_text(form.action.data),
             object_type=_text(form.object_type.data),
             object_id=form.object_id.data,
@@ -85,7 +102,14 @@ def audit_log():
         for name in SEARCH_FIELDS
         if request.args.get(name) and len(request.args[name]) <= 254
     }
-    return render_template("admin/audit.html", form=form, page=page, kept=kept, title="Audit log")
+    return render_template(
+        "admin/audit.html",
+        form=form,
+        page=page,
+        kept=kept,
+        words=audit_words,
+        title="Audit log",
+    )
 
 
 @bp.get("/stories/<int:submission_id>/equality")
@@ -101,7 +125,7 @@ def equality_answers(submission_id: int):
         "equality.viewed",
         object_type="submission",
         object_id=submission.id,
-        actor=current_user._get_current_object(),
+        actor=current_actor(),
     )
     return render_template(
         "admin/equality.html",

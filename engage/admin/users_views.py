@@ -11,7 +11,7 @@ from engage.admin import bp
 from engage.extensions import db
 from engage.links import reset_password_url
 from engage.models import Role, User
-from engage.permissions import require_role
+from engage.permissions import current_actor, require_role
 from engage.security import needs_recent_confirmation, recently_confirmed
 from engage.services import password_links, two_factor
 from engage.services.transaction import ServiceError
@@ -50,7 +50,7 @@ def reset_two_factor(user_id: int):
     if account.id == current_user.id:
         flash("You can't reset your own two-step sign-in here; ask another administrator.", "error")
         return redirect(url_for("admin.users"))
-    two_factor.reset(account.id, by=current_user._get_current_object())
+    two_factor.reset(account.id, by=current_actor())
     flash(
         f"Two-step sign-in reset for {account.display_name}. They set it up again when they "
         "next sign in, and have been emailed.",
@@ -65,7 +65,7 @@ def unlock(user_id: int):
     if not recently_confirmed():
         return _confirm_first()
     account = _account_or_404(user_id)
-    two_factor.unlock(account.id, by=current_user._get_current_object())
+    two_factor.unlock(account.id, by=current_actor())
     flash(f"{account.display_name} can sign in again.", "success")
     return redirect(url_for("admin.users"))
 
@@ -79,7 +79,7 @@ def send_reset_link(user_id: int):
     account = _account_or_404(user_id)
     try:
         password_links.send_reset_by_admin(
-            account.id, by=current_user._get_current_object(), link_for=reset_password_url
+            account.id, by=current_actor(), link_for=reset_password_url
         )
     except ServiceError as error:
         flash(next(iter(error.errors.values())), "error")

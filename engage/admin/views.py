@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from engage import clock
 from engage.admin import bp
@@ -15,7 +14,7 @@ from engage.admin.forms import (
 )
 from engage.forms import apply_service_errors
 from engage.models import BodyKind
-from engage.permissions import SECRETARIAT_ROLES, require_role
+from engage.permissions import SECRETARIAT_ROLES, current_actor, require_role
 from engage.services import composition, memberships, reference
 from engage.services.transaction import Conflict, NotFound, ServiceError
 
@@ -103,7 +102,7 @@ def add_membership():
     if _checked(form, body.id, editing_id=None):
         try:
             membership = memberships.add_membership(
-                form.to_input(body.id), actor=current_user, today=clock.today()
+                form.to_input(body.id), actor=current_actor(), today=clock.today()
             )
         except ServiceError as error:
             apply_service_errors(form, error.errors)
@@ -142,7 +141,7 @@ def edit_membership(membership_id: int):
                 membership.id,
                 form.to_input(body.id),
                 version=_version(form),
-                actor=current_user,
+                actor=current_actor(),
                 today=clock.today(),
             )
         except ServiceError as error:
@@ -182,7 +181,7 @@ def end_membership(membership_id: int):
                 ended_on=form.ended_on.data,
                 reason=form.reason.data,
                 version=_version(form),
-                actor=current_user,
+                actor=current_actor(),
             )
         except ServiceError as error:
             apply_service_errors(form, error.errors)

@@ -12,7 +12,7 @@ from engage.extensions import limiter
 from engage.forms import apply_service_errors
 from engage.i18n import current_language
 from engage.links import reset_password_url
-from engage.permissions import public
+from engage.permissions import current_actor, public
 from engage.rate_limits import keeps_typed_when_limited
 from engage.redraw import redrawable
 from engage.services import accounts, password_links, passwords
@@ -37,7 +37,10 @@ def forgotten_password():
     form = ForgottenPasswordForm()
     if form.validate_on_submit():
         password_links.request_reset(
-            form.email.data, language=current_language(), link_for=reset_password_url
+            form.email.data,
+            language=current_language(),
+            link_for=reset_password_url,
+            origin=current_actor(),
         )
         return redirect(url_for("auth.reset_link_sent"))
     return render_template(
@@ -93,7 +96,9 @@ def _choose_password(token: str, kind: str):
             form.confirm.errors.append(_("The passwords do not match"))
         if not form.errors:
             try:
-                password_links.choose_password(token, kind, form.password.data)
+                password_links.choose_password(
+                    token, kind, form.password.data, origin=current_actor()
+                )
             except ServiceError as error:
                 if "token" in error.errors:
                     return _link_expired()

@@ -15,7 +15,7 @@ from engage.clock import format_time
 from engage.extensions import limiter
 from engage.forms import apply_service_errors
 from engage.i18n import clear_session_keeping_language, english_only
-from engage.permissions import public, signed_in
+from engage.permissions import current_actor, public, signed_in
 from engage.rate_limits import keeps_typed_when_limited, refused
 from engage.redirects import safe_next
 from engage.redraw import redrawable
@@ -93,7 +93,9 @@ def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(form.email.data, form.password.data)
+            user = accounts.authenticate(
+                form.email.data, form.password.data, origin=current_actor()
+            )
         except accounts.AccountLocked as locked:
             form.password.errors.append(_locked_message(locked.until))
             return render_template("auth/sign_in.html", form=form, title=_("Sign in"))
@@ -142,11 +144,11 @@ def two_factor():
     form = CodeForm()
     if form.validate_on_submit():
         try:
-            second_step.verify(user.id, form.code.data)
+            second_step.verify(user.id, form.code.data, origin=current_actor())
         except ServiceError as refused:
             apply_service_errors(form, refused.errors)
         else:
-            accounts.complete_sign_in(user.id)
+            accounts.complete_sign_in(user.id, origin=current_actor())
             return _complete(user, next_url)
     return render_template("auth/two_factor.html", form=form, title="Enter your code")
 
@@ -165,11 +167,11 @@ def set_up_two_factor():
     form = CodeForm()
     if form.validate_on_submit():
         try:
-            codes = second_step.confirm_enrolment(user.id, form.code.data)
+            codes = second_step.confirm_enrolment(user.id, form.code.data, origin=current_actor())
         except ServiceError as refused:
             apply_service_errors(form, refused.errors)
         else:
-            accounts.complete_sign_in(user.id)
+            accounts.complete_sign_in(user.id, origin=current_actor())
             _complete(user, next_url)
             # Shown once, in this response only; never stored in a readable form.
             return render_template(
@@ -199,7 +201,7 @@ def confirm_identity():
     form = CodeForm()
     if form.validate_on_submit():
         try:
-            second_step.verify(user.id, form.code.data)
+            second_step.confirm_identity(user.id, form.code.data, origin=current_actor())
         except ServiceError as refused:
             apply_service_errors(form, refused.errors)
         else:
@@ -216,7 +218,9 @@ def account_security():
     form = CodeForm()
     if user.two_factor_enrolled and form.validate_on_submit():
         try:
-            codes = second_step.regenerate_recovery_codes(user.id, form.code.data)
+            codes = second_step.regenerate_recovery_codes(
+                user.id, form.code.data, origin=current_actor()
+            )
         except ServiceError as refused:
             apply_service_errors(form, refused.errors)
         else:
@@ -237,7 +241,7 @@ def account_security():
 @bp.post("/sign-out")
 @signed_in
 def sign_out():
-    accounts.end_all_sessions(current_user._get_current_object())
+    accounts.end_all_sessions(current_user._get_current_object(), actor=current_actor())
     logout_user()
     clear_session_keeping_language()
     flash(_("You have signed out."), "info")

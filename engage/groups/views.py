@@ -13,7 +13,7 @@ from engage.groups import bp
 from engage.groups.forms import GroupRegistrationForm
 from engage.i18n import current_language
 from engage.models import Role
-from engage.permissions import public, require_role
+from engage.permissions import current_actor, public, require_role
 from engage.rate_limits import keeps_typed_when_limited
 from engage.redraw import redrawable
 from engage.services import groups, reference
@@ -94,7 +94,7 @@ def group_home():
 def group_story():
     group = _own_group()
     return assisted.story_page(
-        actor=current_user,
+        actor=current_actor(),
         group=group,
         sent_endpoint="groups.group_story_sent",
         cancel_url=url_for("groups.group_home"),

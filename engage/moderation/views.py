@@ -4,10 +4,10 @@ screen. Views only read forms and call engage.services.moderation, which decides
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from engage.clock import LONDON
+from engage import audit_words
+from engage.clock import LONDON, format_time
 from engage.forms import apply_service_errors, parse_id
 from engage.models import Channel, Role, SubmissionStatus
 from engage.moderation import bp
@@ -25,22 +25,54 @@ from engage.moderation.forms import (
     SummaryForm,
     ThemesForm,
 )
-from engage.permissions import require_role
-from engage.services import moderation, moderation_queue, reference, safeguarding
+from engage.permissions import current_actor, require_role
+from engage.services import audit, moderation, moderation_queue, reference, safeguarding
 from engage.services.keyset import Cursor
 from engage.services.moderation import ClaimedByOther, StaleVersion
 from engage.services.submission_states import LABELS
 from engage.services.transaction import NotFound, ServiceError
 
 OFFICERS = (Role.ENGAGEMENT_OFFICER, Role.ADMIN)
-STALE = (
-    "Another officer changed this story while you had it open. This is the latest "
-    "version: check it, then make your change again. What you typed is still below."
-)
+# Forms whose section is shown only to someone who may change the story now; what was
+# typed into one of them is shown back if a refusal hides the form.
+EDIT_FORMS = ("add", "summary", "reject", "duplicate")
 
 
 def _officer():
-    return current_user._get_current_object()
+    """The officer acting, and from where (for the audit log)."""
+    return current_actor()
+
+
+def _stale_message(submission_id: int) -> str:
+    """Say what changed since the page was opened, and who did it (you, in another tab,
+    or a colleague): never blame "another officer" for your own change."""
+    what = "This story changed after you opened this page."
+    change = audit.latest_change("submission", submission_id)
+    if change is not None and change.action in audit_words.STORY_CHANGES:
+        done = audit_words.story_change(change.action)
+        when = format_time(change.at)
+        if change.actor_id == current_actor().id:
+            what += f" The latest change: you {done}, in another tab or window, at {when}."
+        else:
+            name = change.actor.display_name if change.actor else "someone"
+            what += f" The latest change: {name} {done}, at {when}."
+    return (
+        f"{what} Your change was not made. Check the story as it is now, then make your "
+        "change again if it still applies."
+    )
+
+
+def _unsent(posted: dict, can_edit: bool) -> list[tuple[str, str]]:
+    """What was typed into forms the page no longer shows, to copy: nothing is lost."""
+    if can_edit:
+        return []
+    return [
+        (str(field.label.text), field.data)
+        for name, form in posted.items()
+        if name in EDIT_FORMS
+        for field in form
+        if field.type in ("StringField", "TextAreaField") and (field.data or "").strip()
+    ]
 
 
 def _held_message(error: ClaimedByOther) -> str:
@@ -173,13 +205,21 @@ def _review_page(
         return render_template(
             "moderation/withdrawn.html", submission=submission, title="Story withdrawn"
         ), 410 if status == 200 else status
+    holder = moderation.live_holder(submission)
+    # Only the officer holding a story (or anyone, when nobody does) sees its edit forms.
+    can_edit = submission.status is SubmissionStatus.RECEIVED and (
+        holder is None or holder.id == current_actor().id
+    )
     return render_template(
         "moderation/review.html",
         submission=submission,
         forms=_forms(submission, posted),
         segments=moderation.segments(submission),
         preview=moderation.preview(submission),
-        holder=moderation.live_holder(submission),
+        holder=holder,
+        can_edit=can_edit,
+        unsent=_unsent(posted, can_edit),
+        confirmed_themes=moderation.confirmed_themes(submission),
         flags=safeguarding.flags_for(submission.id),
         scores={s.theme.slug: s for s in submission.theme_scores},
         problems=moderation.approval_problems(submission),
@@ -217,7 +257,11 @@ def _act(submission_id: int, name: str, form, action, success: str, *, to_queue:
         )
     except StaleVersion:
         return _review_page(
-            submission_id, status=409, problem=STALE, open_section=name, **{name: form}
+            submission_id,
+            status=409,
+            problem=_stale_message(submission_id),
+            open_section=name,
+            **{name: form},
         )
     except ServiceError as refused:
         apply_service_errors(form, refused.errors)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from engage import clock
 from engage.forms import apply_service_errors
@@ -14,7 +13,7 @@ from engage.links import set_password_url
 from engage.models import EngagementKind, GroupStatus, Role
 from engage.officer import bp
 from engage.officer.forms import EngagementForm, RejectGroupForm
-from engage.permissions import require_role
+from engage.permissions import current_actor, require_role
 from engage.services import groups
 from engage.services.transaction import NotFound, ServiceError
 from engage.stories import assisted
@@ -66,7 +65,7 @@ def group_detail(group_id: int):
 def verify_group(group_id: int):
     group = _group_or_404(group_id)
     try:
-        groups.verify(group.id, officer=current_user, set_password_url=set_password_url)
+        groups.verify(group.id, officer=current_actor(), set_password_url=set_password_url)
     except ServiceError as error:
         flash(next(iter(error.errors.values())), "error")
     else:
@@ -84,7 +83,7 @@ def reject_group(group_id: int):
     form = RejectGroupForm()
     if form.validate_on_submit():
         try:
-            groups.reject(group.id, officer=current_user, reason=form.reason.data or "")
+            groups.reject(group.id, officer=current_actor(), reason=form.reason.data or "")
         except ServiceError as error:
             apply_service_errors(form, error.errors)
             if not form.errors:
@@ -107,7 +106,7 @@ def record_engagement(group_id: int):
                 kind=EngagementKind(form.kind.data),
                 occurred_on=form.occurred_on.data,
                 description=form.description.data or "",
-                officer=current_user,
+                officer=current_actor(),
                 today=clock.today(),
             )
         except ServiceError as error:
@@ -122,7 +121,7 @@ def record_engagement(group_id: int):
 @require_role(*OFFICER_ROLES)
 def enter_story():
     return assisted.story_page(
-        actor=current_user,
+        actor=current_actor(),
         sent_endpoint="officer.story_sent",
         cancel_url=url_for("staff.home"),
     )

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from engage.extensions import db
 from engage.models.base import utcnow
 from engage.models.users import Role, User, new_session_nonce
-from engage.services import passwords
+from engage.services import audit, passwords
 from engage.services.transaction import ServiceError, transactional
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,9 @@ def _checked_email(email: str) -> str:
 
 
 @transactional
-def create_user(*, email: str, display_name: str, password: str, role: Role) -> User:
+def create_user(
+    *, email: str, display_name: str, password: str, role: Role, actor=audit.SYSTEM
+) -> User:
     email = _checked_email(email)
     errors: dict[str, str] = {}
     if not display_name.strip():
@@ -60,19 +62,32 @@ def create_user(*, email: str, display_name: str, password: str, role: Role) -> 
     )
     db.session.add(user)
     db.session.flush()
+    audit.record(
+        "user.created", actor=actor, object_type="user", object_id=user.id, detail=role.value
+    )
     log.info("user_created", extra={"user_id": user.id, "role": role.value})
     return user
 
 
 @transactional
-def authenticate(email: str, password: str) -> User | None:
-    """The active user with these credentials, or None. Same cost either way."""
+def authenticate(email: str, password: str, *, origin=audit.SYSTEM) -> User | None:
+    """The active user with these credentials, or None. Same cost either way. `origin`:
+    where the attempt came from (an audit.Actor with no user yet); every attempt is
+    audited, a failure for an unknown address without the address typed."""
     from engage.services import two_factor
 
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     ok = passwords.verify_password(user.password_hash if user else None, password)
+    attempt = audit.as_actor(origin).acting_as(user)
     if user is not None and two_factor.is_locked(user):
         log.info("sign_in_failed", extra={"user_id": user.id, "reason": "locked"})
+        audit.record(
+            "sign_in.failed",
+            actor=attempt,
+            object_type="user",
+            object_id=user.id,
+            detail="locked",
+        )
         if ok and user.active:
             # Only someone who knows the password learns of the lock, and until when;
             # anyone else gets the same answer as a wrong password.
@@ -83,32 +98,52 @@ def authenticate(email: str, password: str) -> User | None:
             "sign_in_failed",
             extra={"user_id": user.id if user else None, "reason": "bad_credentials"},
         )
+        audit.record(
+            "sign_in.failed",
+            actor=attempt,
+            object_type="user" if user else None,
+            object_id=user.id if user else None,
+            detail="wrong password" if user else "no such account",
+        )
         if user is not None and user.active:
-            two_factor.register_failure(user)
+            two_factor.register_failure(user, origin=origin)
         return None
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     if user.needs_two_factor:
         log.info("sign_in_password_accepted", extra={"user_id": user.id})
+        audit.record(
+            "sign_in.password_accepted", actor=attempt, object_type="user", object_id=user.id
+        )
     else:
         two_factor.clear_failures(user)
         user.last_signed_in_at = utcnow()
         log.info("sign_in_succeeded", extra={"user_id": user.id})
+        audit.record("sign_in.succeeded", actor=attempt, object_type="user", object_id=user.id)
     return user
 
 
 @transactional
-def complete_sign_in(user_id: int) -> None:
+def complete_sign_in(user_id: int, *, origin=audit.SYSTEM) -> None:
     """Both steps of a staff sign-in done: record it."""
     user = db.session.get(User, user_id)
     user.last_signed_in_at = utcnow()
     log.info("sign_in_succeeded", extra={"user_id": user.id})
+    audit.record(
+        "sign_in.succeeded",
+        actor=audit.as_actor(origin).acting_as(user),
+        object_type="user",
+        object_id=user.id,
+    )
 
 
 @transactional
-def end_all_sessions(user: User) -> None:
-    """Invalidate every session of this user, including copies of old cookies."""
+def end_all_sessions(user: User, *, actor=None) -> None:
+    """Invalidate every session of this user, including copies of old cookies (signing
+    out ends them all)."""
+    user = db.session.get(User, user.id)
     user.session_nonce = new_session_nonce()
+    audit.record("signed_out", actor=actor or user, object_type="user", object_id=user.id)
     log.info("sessions_ended", extra={"user_id": user.id})
 
 

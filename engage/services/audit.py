@@ -9,9 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from flask import g, has_request_context, request
-from flask_login import current_user
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 
 from engage.clock import LONDON
 from engage.extensions import db
@@ -22,33 +20,60 @@ from engage.services.transaction import transactional
 DETAIL_LIMIT = 500
 
 
-def _actor(actor: User | None) -> User | None:
-    if actor is not None:
-        return actor
-    if has_request_context() and current_user.is_authenticated:
-        return current_user._get_current_object()
-    return None
+@dataclass(frozen=True)
+class Actor:
+    """Who did something and from where, as an audit row records it. A view builds it
+    (engage.permissions.current_actor) and passes it into the service, which never reads
+    the request itself. `user` is None for the system (a scheduled task) and for someone
+    not (yet) known, such as a sign-in with an unknown address. Other attributes (id,
+    role, display_name) are the user's, so a service can take an Actor where it took a
+    User."""
+
+    user: User | None
+    ip_address: str | None = None
+    request_id: str | None = None
+
+    def __getattr__(self, name: str):
+        user = self.__dict__.get("user")
+        if user is None:
+            raise AttributeError(name)
+        return getattr(user, name)
+
+    def acting_as(self, user: User | None) -> Actor:
+        """The same request, now known to be this user (after checking a password)."""
+        return Actor(user, self.ip_address, self.request_id)
+
+
+SYSTEM = Actor(None)
+
+
+def as_actor(who: Actor | User | None) -> Actor:
+    """An Actor from a User (the command line, tests): no address or request."""
+    if isinstance(who, Actor):
+        return who
+    return Actor(who)
 
 
 def record(
     action: str,
     *,
+    actor: Actor | User | None,
     object_type: str | None = None,
     object_id: int | None = None,
     detail: str = "",
-    actor: User | None = None,
 ) -> AuditEvent:
-    """Add an audit row to the caller's transaction (the caller commits)."""
-    who = _actor(actor)
+    """Add an audit row to the caller's transaction (the caller commits). `actor` must
+    be given: who did it and from where comes from the caller, never from the request."""
+    who = as_actor(actor)
     event = AuditEvent(
-        actor_id=who.id if who else None,
-        actor_role=who.role.value if who else None,
+        actor_id=who.user.id if who.user else None,
+        actor_role=who.user.role.value if who.user else None,
         action=action,
         object_type=object_type,
         object_id=object_id,
         detail=detail[:DETAIL_LIMIT],
-        ip_address=request.remote_addr if has_request_context() else None,
-        request_id=getattr(g, "request_id", None) if has_request_context() else None,
+        ip_address=who.ip_address,
+        request_id=who.request_id,
     )
     db.session.add(event)
     return event
@@ -62,7 +87,8 @@ def record_now(action: str, **fields) -> AuditEvent:
 
 @dataclass(frozen=True)
 class AuditFilter:
-    actor_email: str = ""
+    # Part of the actor's name or email address, any case.
+    actor: str = ""
     action: str = ""
     object_type: str = ""
     object_id: int | None = None
@@ -72,9 +98,13 @@ class AuditFilter:
 
 def _filtered(f: AuditFilter) -> Select:
     query = select(AuditEvent)
-    if f.actor_email:
+    if typed := f.actor.strip():
+        # autoescape: a % or _ typed is matched as itself, not as a wildcard.
         query = query.join(User, AuditEvent.actor_id == User.id).where(
-            User.email == f.actor_email.strip().lower()
+            or_(
+                User.email.icontains(typed, autoescape=True),
+                User.display_name.icontains(typed, autoescape=True),
+            )
         )
     if f.action:
         query = query.where(AuditEvent.action == f.action)
@@ -105,6 +135,25 @@ def search(
         after=after,
         before=before,
         size=size,
+    )
+
+
+# Reading is audited too, but it changes nothing.
+READS = ("submission.viewed", "equality.viewed")
+
+
+def latest_change(object_type: str, object_id: int) -> AuditEvent | None:
+    """The last change anyone made to a record (to tell someone whose page went stale
+    what happened since they opened it)."""
+    return db.session.scalar(
+        select(AuditEvent)
+        .where(
+            AuditEvent.object_type == object_type,
+            AuditEvent.object_id == object_id,
+            AuditEvent.action.not_in(READS),
+        )
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(1)
     )
 
 

@@ -28,7 +28,7 @@ from engage.models import (
     User,
 )
 from engage.models.base import utcnow
-from engage.services import outbox, passwords
+from engage.services import audit, outbox, passwords
 from engage.services.contact_details import InvalidContactDetail, email_address, uk_phone
 from engage.services.transaction import NotFound, ServiceError, transactional
 from engage.typed_text import as_typed, is_blank, length_problem, one_line
@@ -209,6 +209,13 @@ def verify(group_id: int, *, officer: User, set_password_url) -> CommunityGroup:
         )
         db.session.add(user)
         db.session.flush()
+        audit.record(
+            "user.created",
+            actor=officer,
+            object_type="user",
+            object_id=user.id,
+            detail="group contact",
+        )
     elif user.role is not Role.GROUP_CONTACT:
         raise ServiceError(
             {"decision": "The contact's email address already belongs to a staff account"}
@@ -241,6 +248,7 @@ def verify(group_id: int, *, officer: User, set_password_url) -> CommunityGroup:
             # The link signs a person in to set a password: never stored in the clear.
             secrets={"link": set_password_url(user)},
         )
+    audit.record("group.verified", actor=officer, object_type="group", object_id=group.id)
     log.info("group_verified", extra={"group_id": group.id, "officer_id": officer.id})
     return group
 
@@ -273,6 +281,7 @@ def reject(group_id: int, *, officer: User, reason: str) -> CommunityGroup:
             ),
             kind="group_rejected",
         )
+    audit.record("group.rejected", actor=officer, object_type="group", object_id=group.id)
     log.info("group_rejected", extra={"group_id": group.id, "officer_id": officer.id})
     return group
 
@@ -309,6 +318,13 @@ def record_engagement(
     )
     db.session.add(engagement)
     db.session.flush()
+    audit.record(
+        "group.engagement_recorded",
+        actor=officer,
+        object_type="group",
+        object_id=group.id,
+        detail=kind.value,
+    )
     log.info("group_engagement_recorded", extra={"group_id": group.id})
     return engagement
 

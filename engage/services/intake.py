@@ -34,7 +34,7 @@ from engage.models import (
 )
 from engage.models.base import utcnow
 from engage.models.submissions import CHANGE_MAX_LENGTH, STORY_MAX_LENGTH
-from engage.services import notices, outbox, receipts, resident_sessions, submission_states
+from engage.services import audit, notices, outbox, receipts, resident_sessions, submission_states
 from engage.services.contact_details import (
     InvalidContactDetail,
     email_address,
@@ -255,6 +255,17 @@ def submit_story(
         )
         if submission.contact.email:
             outbox.queue_receipt_confirmation(submission.contact.email, receipt_code, language)
+    if entered_by is not None:
+        # Staff and group contacts entering a story for someone are audited; a resident's
+        # own story is not (they are anonymous, and the audit log is about staff).
+        db.session.flush()
+        audit.record(
+            "submission.entered",
+            actor=entered_by,
+            object_type="submission",
+            object_id=submission.id,
+            detail=channel.value,
+        )
     try:
         db.session.commit()
     except IntegrityError:

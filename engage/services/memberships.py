@@ -19,6 +19,7 @@ from engage.clock import format_date
 from engage.extensions import db
 from engage.models import Body, BodyKind, LocalAuthority, Membership, MembershipRole, Person
 from engage.models.users import User
+from engage.services import audit
 from engage.services.transaction import Conflict, NotFound, ServiceError, transactional
 
 log = logging.getLogger(__name__)
@@ -378,6 +379,7 @@ def add_membership(data: MembershipInput, *, actor: User, today: date) -> Member
     )
     db.session.add(membership)
     db.session.flush()
+    audit.record("membership.added", actor=actor, object_type="membership", object_id=membership.id)
     log.info(
         "membership_added",
         extra={"membership_id": membership.id, "body_id": membership.body_id, "actor_id": actor.id},
@@ -406,6 +408,9 @@ def update_membership(
         db.session.flush()
     except StaleDataError:
         raise Conflict(membership_id) from None
+    audit.record(
+        "membership.updated", actor=actor, object_type="membership", object_id=membership.id
+    )
     log.info("membership_updated", extra={"membership_id": membership.id, "actor_id": actor.id})
     return membership
 
@@ -446,5 +451,6 @@ def end_membership(
         db.session.flush()
     except StaleDataError:
         raise Conflict(membership_id) from None
+    audit.record("membership.ended", actor=actor, object_type="membership", object_id=membership.id)
     log.info("membership_ended", extra={"membership_id": membership.id, "actor_id": actor.id})
     return membership

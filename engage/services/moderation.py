@@ -28,7 +28,7 @@ from engage.models import (
 )
 from engage.models.base import utcnow
 from engage.nlp import pii
-from engage.services import audit, submission_states
+from engage.services import audit, reference, submission_states
 from engage.services.transaction import Conflict, NotFound, ServiceError, transactional
 from engage.typed_text import as_typed, is_blank, length_problem, one_line
 
@@ -74,6 +74,16 @@ def open_for_review(submission_id: int, officer: User) -> Submission:
 
 def theme_label(submission_id: int) -> ThemeLabel | None:
     return db.session.get(ThemeLabel, submission_id)
+
+
+def confirmed_themes(submission: Submission) -> list[str]:
+    """The names of the themes an officer confirmed, in the reference order ([] when
+    none were confirmed, or the officer said the story has no theme)."""
+    label = theme_label(submission.id)
+    if submission.themes_confirmed_at is None or label is None:
+        return []
+    chosen = set(label.themes.split())
+    return [theme.label for theme in reference.themes() if theme.slug in chosen]
 
 
 def live_holder(submission: Submission, now: datetime | None = None) -> User | None:

@@ -84,7 +84,9 @@ def _queue_reset_email(user: User, link: str, language: str) -> None:
 
 
 @transactional
-def request_reset(email: str, *, language: str, link_for: Callable[[str], str]) -> None:
+def request_reset(
+    email: str, *, language: str, link_for: Callable[[str], str], origin=audit.SYSTEM
+) -> None:
     """Email a reset link if an active account has this address. The caller tells the
     person the same thing either way, so nobody learns who has an account."""
     user = db.session.scalar(
@@ -94,7 +96,8 @@ def request_reset(email: str, *, language: str, link_for: Callable[[str], str]) 
         log.info("password_reset_requested", extra={"user_id": None})
         return
     _queue_reset_email(user, link_for(token_for(user, RESET)), language)
-    audit.record("password.reset_requested", object_type="user", object_id=user.id, actor=user)
+    # Anyone may ask for a link to any address: the actor is the request, not the account.
+    audit.record("password.reset_requested", object_type="user", object_id=user.id, actor=origin)
     log.info("password_reset_requested", extra={"user_id": user.id})
 
 
@@ -111,7 +114,7 @@ def send_reset_by_admin(user_id: int, *, by: User, link_for: Callable[[str], str
 
 
 @transactional
-def choose_password(token: str, kind: str, password: str) -> User:
+def choose_password(token: str, kind: str, password: str, *, origin=audit.SYSTEM) -> User:
     """Set the password from a link. Every session of the account ends (its nonce
     changes), the link stops working, and the holder is told."""
     claim = claim_of(token, kind)
@@ -122,7 +125,7 @@ def choose_password(token: str, kind: str, password: str) -> User:
         "password.reset" if kind == RESET else "password.set",
         object_type="user",
         object_id=user.id,
-        actor=user,
+        actor=audit.as_actor(origin).acting_as(user),
     )
     if kind == RESET:
         with force_locale(language_of(user)):

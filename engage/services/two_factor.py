@@ -45,15 +45,20 @@ def is_locked(user: User, now: datetime | None = None) -> bool:
     return user.locked_until is not None and user.locked_until > (now or utcnow())
 
 
-def register_failure(user: User) -> None:
+def register_failure(user: User, *, origin=audit.SYSTEM) -> None:
     """Count a failed password or code; lock the account once there are too many in a row.
-    Part of the caller's transaction."""
+    Part of the caller's transaction. `origin`: the request's audit.Actor."""
     user.failed_sign_ins += 1
     if user.failed_sign_ins >= current_app.config["LOCKOUT_THRESHOLD"] and not is_locked(user):
         minutes = current_app.config["LOCKOUT_MINUTES"]
         user.locked_until = utcnow() + timedelta(minutes=minutes)
         user.failed_sign_ins = 0
-        audit.record("account.locked", object_type="user", object_id=user.id, actor=user)
+        audit.record(
+            "account.locked",
+            object_type="user",
+            object_id=user.id,
+            actor=audit.as_actor(origin).acting_as(user),
+        )
         # A community group's contact reads it in the language the group registered in.
         with force_locale(_language_of(user)):
             outbox.queue(
@@ -178,7 +183,7 @@ def start_enrolment(user_id: int) -> User:
 
 
 @transactional
-def confirm_enrolment(user_id: int, code: str) -> list[str]:
+def confirm_enrolment(user_id: int, code: str, *, origin=audit.SYSTEM) -> list[str]:
     """Check the first code from the new secret; return fresh recovery codes, shown once."""
     user = db.session.get(User, user_id)
     if user.totp_secret_encrypted is None or user.totp_confirmed_at is not None:
@@ -187,7 +192,7 @@ def confirm_enrolment(user_id: int, code: str) -> list[str]:
         raise ServiceError({"code": locked_message()})
     step = _matching_step(_secret(user), _clean(code))
     if step is None or not _claim_step(user, step):
-        register_failure(user)
+        _refused(user, origin)
         db.session.commit()  # the failure counts even though the step is refused
         raise ServiceError(
             {
@@ -198,14 +203,36 @@ def confirm_enrolment(user_id: int, code: str) -> list[str]:
         )
     user.totp_confirmed_at = utcnow()
     codes = _replace_recovery_codes(user)
-    audit.record("two_factor.enrolled", object_type="user", object_id=user.id, actor=user)
+    audit.record(
+        "two_factor.enrolled",
+        object_type="user",
+        object_id=user.id,
+        actor=audit.as_actor(origin).acting_as(user),
+    )
     _tell_user(user, "Two-step sign-in was set up on your Engage account")
     return codes
 
 
 @transactional
-def verify(user_id: int, code: str) -> User:
+def verify(user_id: int, code: str, *, origin=audit.SYSTEM) -> User:
     """The second sign-in step: a TOTP code not used before, or an unused recovery code."""
+    return _verify(user_id, code, origin)
+
+
+@transactional
+def confirm_identity(user_id: int, code: str, *, origin=audit.SYSTEM) -> User:
+    """A signed-in person gives a fresh code before a sensitive screen."""
+    user = _verify(user_id, code, origin)
+    audit.record(
+        "identity.confirmed",
+        object_type="user",
+        object_id=user.id,
+        actor=audit.as_actor(origin).acting_as(user),
+    )
+    return user
+
+
+def _verify(user_id: int, code: str, origin) -> User:
     user = db.session.get(User, user_id)
     if user is None or not user.active or not user.two_factor_enrolled:
         raise ServiceError({"code": CODE_ERROR})
@@ -220,14 +247,28 @@ def verify(user_id: int, code: str) -> User:
     elif len(cleaned) == RECOVERY_CODE_LENGTH and _use_recovery_code(user, cleaned):
         clear_failures(user)
         audit.record(
-            "two_factor.recovery_code_used", object_type="user", object_id=user.id, actor=user
+            "two_factor.recovery_code_used",
+            object_type="user",
+            object_id=user.id,
+            actor=audit.as_actor(origin).acting_as(user),
         )
         _tell_user(user, "A recovery code was used to sign in to your Engage account")
         return user
-    register_failure(user)
+    _refused(user, origin)
     # The failure (and any lock) must be kept even though the step is refused.
     db.session.commit()
     raise ServiceError({"code": locked_message() if is_locked(user) else CODE_ERROR})
+
+
+def _refused(user: User, origin) -> None:
+    """A wrong code: audited, and counted towards the lock."""
+    audit.record(
+        "two_factor.code_refused",
+        object_type="user",
+        object_id=user.id,
+        actor=audit.as_actor(origin).acting_as(user),
+    )
+    register_failure(user, origin=origin)
 
 
 def locked_message() -> str:
@@ -285,14 +326,14 @@ def recovery_codes_left(user_id: int) -> int:
 
 
 @transactional
-def regenerate_recovery_codes(user_id: int, code: str) -> list[str]:
+def regenerate_recovery_codes(user_id: int, code: str, *, origin=audit.SYSTEM) -> list[str]:
     """New recovery codes (the old ones stop working); needs a current authenticator code."""
     user = db.session.get(User, user_id)
     if is_locked(user):
         raise ServiceError({"code": locked_message()})
     step = _matching_step(_secret(user), _clean(code))
     if step is None or not _claim_step(user, step):
-        register_failure(user)
+        _refused(user, origin)
         db.session.commit()
         raise ServiceError(
             {
@@ -302,7 +343,12 @@ def regenerate_recovery_codes(user_id: int, code: str) -> list[str]:
             }
         )
     codes = _replace_recovery_codes(user)
-    audit.record("two_factor.recovery_codes_replaced", object_type="user", object_id=user.id)
+    audit.record(
+        "two_factor.recovery_codes_replaced",
+        object_type="user",
+        object_id=user.id,
+        actor=audit.as_actor(origin).acting_as(user),
+    )
     _tell_user(user, "New recovery codes were made for your Engage account")
     return codes
 

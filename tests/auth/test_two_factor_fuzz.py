@@ -241,6 +241,7 @@ def test_random_codes_when_setting_up_never_crash_and_only_the_right_code_signs_
     browser, location = _password_step(app, email)
     assert location == "/sign-in/set-up"
     secret = _secret_on_set_up_page(browser)
+    signed_in = False
     for drawn in attempts:
         # No recovery codes exist yet: a "recovery code" is just another wrong code.
         code = _make_code(drawn, secret, [])

@@ -114,6 +114,47 @@ def test_officer_raises_a_safeguarding_concern_and_closes_it(app, page, live_ser
         assert "mother" not in alert.body
 
 
+def test_an_officer_with_two_tabs_loses_no_words(app, page, live_server):
+    """Approve in one tab, then type a reason to reject in an older tab; then sign out in
+    one tab and save a summary in the other."""
+    with app.app_context():
+        demo.load_demo_data()
+    story_id = _story_id(app, "Grace Adebayo")
+    sign_in(page, live_server, "officer@engage.example", demo.DEMO_PASSWORD)
+    page.goto(f"{live_server}/moderation/{story_id}")
+    page.get_by_role("button", name="Work on this story").click()
+    page.get_by_role("button", name="Confirm the redaction").click()
+    page.get_by_role("button", name="Confirm the themes").click()
+    page.get_by_label("Summary for working groups").fill("A letting agent refused a tenant.")
+    page.get_by_role("button", name="Save the summary").click()
+    older = page.context.new_page()
+    older.goto(f"{live_server}/moderation/{story_id}")
+    page.get_by_role("button", name="Approve").click()
+    expect(page.locator(".notification--success")).to_contain_text("approved")
+
+    older.get_by_text("Reject it").click()
+    older.get_by_label("Reason for rejecting").fill("Sent twice by the same person")
+    older.get_by_role("button", name="Reject").click()
+    expect(older.locator(".error-summary")).to_contain_text(
+        "The latest change: you approved it, in another tab or window"
+    )
+    expect(older.locator(".unsent")).to_contain_text("Sent twice by the same person")
+    check(older)
+
+    # Signed out in one tab, the summary typed in the other is shown to copy.
+    other_story = _story_id(app, "interpreter for my mother")
+    older.goto(f"{live_server}/moderation/{other_story}")
+    page.get_by_role("button", name="Sign out").click()
+    older.get_by_label("Summary for working groups").fill("A boy interprets for his mother.")
+    older.get_by_role("button", name="Save the summary").click()
+    expect(older.get_by_role("heading", name="Nothing has been sent yet")).to_be_visible()
+    expect(older.locator(".story-original")).to_have_text("A boy interprets for his mother.")
+    check(older)
+    older.get_by_role("link", name="Sign in again").click()
+    expect(older.get_by_role("heading", name="Sign in")).to_be_visible()
+    older.close()
+
+
 def test_a_second_officer_sees_who_holds_the_story(app, browser, page, live_server):
     with app.app_context():
         demo.load_demo_data()
@@ -153,4 +194,11 @@ def test_admin_pages_are_accessible(app, page, live_server):
     page.get_by_role("button", name="Search").click()
     expect(page.locator(".error-summary")).to_be_visible()
     check(page)
-    expect(page.locator("tbody")).to_contain_text("submission.viewed")
+    page.goto(f"{live_server}/admin/audit")
+    expect(page.locator("tbody")).to_contain_text("Read a story")
+    expect(page.locator("tbody")).to_contain_text("Demo Administrator")
+    # The whole log fits a 1280-pixel screen: no column cut off or scrolled away.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    wrapper = page.locator(".table-wrapper")
+    assert wrapper.evaluate("el => el.scrollWidth <= el.clientWidth")
+    page.screenshot(path=str(ARTIFACTS / "audit-log-1280.png"))

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from engage.extensions import db
-from engage.models import AuditEvent, OutboxMessage, Role, SafeguardingFlag, Submission
+from engage.models import AuditEvent, OutboxMessage, Role, SafeguardingFlag, Submission, User
 from engage.services import moderation
 from tests import factories
 from tests.helpers import error_summary, field_error, heading, page, submit_form
@@ -143,9 +143,92 @@ def test_a_stale_page_is_refused_and_keeps_what_was_typed(app, client, officer_i
     )
     assert response.status_code == 409
     soup = page(response)
-    assert "Another officer changed this story" in soup.get_text()
+    # It was this officer's own change, in another tab: nobody else is blamed.
+    assert "The latest change: you saved its summary, in another tab or window" in (
+        soup.get_text(" ", strip=True)
+    )
+    assert "another officer" not in soup.get_text().lower()
     assert soup.find("textarea", id="summary-summary").get_text().strip() == "My careful words"
     assert soup.find("input", attrs={"name": "summary-version"})["value"] == version(app, story_id)
+
+
+def test_rejecting_in_a_stale_tab_after_approving_keeps_the_reason(app, client, story_id):
+    """Approve in one tab, then type a reason in an older tab and press Reject."""
+    from tests.helpers import sign_in
+
+    with app.app_context():
+        factories.user(role=Role.ENGAGEMENT_OFFICER, email="tabs@test.example")
+        story = db.session.get(Submission, story_id)
+        officer = db.session.scalar(select(User).where(User.email == "tabs@test.example"))
+        moderation.open_for_review(story.id, officer)
+        story = moderation.confirm_redaction(
+            story.id, officer, story.version, {p.id: True for p in story.pii_proposals}
+        )
+        story = moderation.confirm_themes(story.id, officer, story.version, ["transport"])
+        old = version(app, story_id)
+        moderation.approve(story_id, officer, int(old))
+    sign_in(client, "tabs@test.example")
+    response = post(
+        client, story_id, "reject", {"reject-version": old, "reject-reason": "Spam, sent twice"}
+    )
+    assert response.status_code == 409
+    soup = page(response)
+    text = soup.get_text(" ", strip=True)
+    assert "The latest change: you approved it, in another tab or window" in text
+    # The reject form is gone (the story is decided), but the reason is shown to copy.
+    assert soup.find("textarea", id="reject-reason") is None
+    unsent = soup.select_one(".unsent").get_text(" ", strip=True)
+    assert "Reason for rejecting" in unsent and "Spam, sent twice" in unsent
+
+
+def test_a_change_by_a_colleague_is_named(app, client, officer_id, story_id):
+    old = version(app, story_id)
+    with app.app_context():
+        colleague = factories.user(role=Role.ENGAGEMENT_OFFICER, email="colleague@test.example")
+        colleague.display_name = "Priya Shah"
+        db.session.commit()
+        moderation.save_summary(story_id, colleague, int(old), "Her summary")
+        moderation.release(story_id, colleague)
+    response = post(
+        client, story_id, "summary", {"summary-version": old, "summary-summary": "My summary"}
+    )
+    assert response.status_code == 409
+    text = page(response).get_text(" ", strip=True)
+    assert "The latest change: Priya Shah let it go for someone else" in text
+    assert page(response).find("textarea", id="summary-summary").get_text().strip() == (
+        "My summary"
+    )
+
+
+def test_someone_else_s_story_is_shown_read_only(app, client, officer_id, story_id):
+    with app.app_context():
+        holder = factories.user(role=Role.ENGAGEMENT_OFFICER, email="reader@test.example")
+        holder.display_name = "Priya Shah"
+        db.session.commit()
+        moderation.claim(story_id, holder)
+    soup = page(client.get(review_url(story_id)))
+    actions = {form["action"].rsplit("/", 1)[-1] for form in soup.find_all("form")}
+    # Only raising a safeguarding concern (and signing out) stays open to a reader.
+    assert actions == {"safeguarding", "sign-out"}
+    assert "Priya Shah is deciding this story" in soup.get_text()
+
+
+def test_an_approved_story_shows_its_confirmed_themes(app, client, officer_id, story_id):
+    with app.app_context():
+        officer = db.session.get(User, officer_id)
+        story = db.session.get(Submission, story_id)
+        story = moderation.confirm_redaction(
+            story.id, officer, story.version, {p.id: True for p in story.pii_proposals}
+        )
+        moderation.confirm_themes(
+            story.id, officer, story.version, ["transport", "criminal_justice"]
+        )
+        moderation.approve(story_id, officer, int(version(app, story_id)))
+    themes = page(client.get(review_url(story_id))).find(
+        "section", attrs={"aria-labelledby": "themes-heading"}
+    )
+    assert "Confirmed" in themes.get_text() and "Criminal justice" in themes.get_text()
+    assert "Transport and connectivity" in themes.get_text()
 
 
 def test_a_story_held_by_someone_else_cannot_be_changed(app, client, officer_id, story_id):
@@ -286,3 +369,80 @@ def test_closing_a_concern_someone_already_closed_says_so(app, client, officer_i
         )
         assert response.status_code == 302
         assert expected in page(client.get(response.headers["Location"])).get_text()
+
+
+def _signed_out_elsewhere(client, story_id):
+    """Open the story, then sign out as another tab would; return the old page's token."""
+    soup = page(client.get(review_url(story_id)))
+    token = soup.find("input", attrs={"name": "summary-csrf_token"})["value"]
+    submit_form(client, "/sign-out", {}, form_url=review_url(story_id))
+    return token
+
+
+def test_words_typed_after_signing_out_in_another_tab_are_kept(app, client, officer_id, story_id):
+    token = _signed_out_elsewhere(client, story_id)
+    response = client.post(
+        f"/moderation/{story_id}/summary",
+        data={
+            "summary-csrf_token": token,
+            "summary-version": version(app, story_id),
+            "summary-summary": "A long summary <b>typed</b> with care",
+        },
+        headers={
+            "Origin": "http://localhost",
+            "Referer": f"http://localhost/moderation/{story_id}",
+        },
+    )
+    assert response.status_code == 400
+    soup = page(response)
+    assert "You are signed out" in soup.get_text()
+    assert [b.get_text() for b in soup.select(".story-original")] == [
+        "A long summary <b>typed</b> with care"
+    ]
+    again = soup.find("a", string="Sign in again")["href"]
+    assert again == f"/sign-in?next=/moderation/{story_id}"
+    with app.app_context():
+        assert db.session.get(Submission, story_id).officer_summary in (None, "")
+
+
+def test_words_are_not_shown_back_to_a_post_from_another_site(app, client, officer_id, story_id):
+    token = _signed_out_elsewhere(client, story_id)
+    data = {"summary-csrf_token": token, "summary-summary": "Words chosen by another site"}
+    for headers in ({"Origin": "https://elsewhere.example"}, {}):
+        response = client.post(f"/moderation/{story_id}/summary", data=data, headers=headers)
+        assert response.status_code == 400
+        assert "Words chosen by another site" not in response.get_data(as_text=True)
+    forged = {**data, "summary-csrf_token": "made-up"}
+    response = client.post(
+        f"/moderation/{story_id}/summary", data=forged, headers={"Origin": "http://localhost"}
+    )
+    assert "Words chosen by another site" not in response.get_data(as_text=True)
+
+
+def test_the_urgent_view_is_linked_from_the_queue_even_when_nothing_is_open(client, officer_id):
+    soup = page(client.get("/moderation/"))
+    assert soup.find("a", href="/moderation/urgent") is not None
+
+
+def test_administrators_find_the_equality_answers_from_the_story(app, client, login_as):
+    from engage.services import intake
+
+    with app.app_context():
+        story = factories.submission(equality=True)
+        intake.record_equality_answers(story.id, {"age_band": "25_34"})
+        plain = factories.submission().id
+        story_id = story.id
+    login_as(Role.ADMIN)
+    link = page(client.get(review_url(story_id))).find("a", string="See the equality answers")
+    assert link["href"] == f"/admin/stories/{story_id}/equality"
+    assert page(client.get(review_url(plain))).find("a", string="See the equality answers") is None
+
+
+def test_officers_are_not_shown_the_equality_link(app, client, officer_id):
+    from engage.services import intake
+
+    with app.app_context():
+        story_id = factories.submission(equality=True).id
+        intake.record_equality_answers(story_id, {"age_band": "25_34"})
+    soup = page(client.get(review_url(story_id)))
+    assert soup.find("a", string="See the equality answers") is None

@@ -241,7 +241,9 @@ def test_every_change_and_view_is_audited_without_story_text(story, officer):
     story = confirm_all(story, officer)
     moderation.confirm_themes(story.id, officer, story.version, ["transport"])
     moderation.approve(story.id, officer, fresh(story.id).version)
-    events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.object_type == "submission").order_by(AuditEvent.id)
+    ).all()
     actions = [e.action for e in events]
     assert actions[:1] == ["submission.viewed"]
     for action in ("redaction.confirmed", "themes.confirmed", "submission.approved"):
@@ -367,7 +369,8 @@ def test_the_database_refuses_to_delete_recent_audit_rows(story, officer):
             db.session.execute(text("TRUNCATE audit_events"))
             db.session.commit()
         db.session.rollback()
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 1
+    viewed = select(func.count()).where(AuditEvent.action == "submission.viewed")
+    assert db.session.scalar(viewed) == 1
 
 
 def test_rows_past_retention_can_be_purged(ctx, officer):
@@ -389,7 +392,8 @@ def test_rows_past_retention_can_be_purged(ctx, officer):
     cutoff = datetime(2020, 1, 1, tzinfo=UTC)
     db.session.execute(sql_delete(AuditEvent).where(AuditEvent.at < cutoff))
     db.session.commit()
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 1
+    viewed = select(func.count()).where(AuditEvent.action == "submission.viewed")
+    assert db.session.scalar(viewed) == 1
 
 
 def test_removing_an_account_leaves_its_audit_rows_as_they_were(ctx):
@@ -402,5 +406,7 @@ def test_removing_an_account_leaves_its_audit_rows_as_they_were(ctx):
     audit.record_now("submission.viewed", object_type="submission", object_id=1, actor=leaver)
     db.session.execute(sql_delete(User).where(User.id == leaver.id))
     db.session.commit()
-    event = db.session.scalars(select(AuditEvent)).one()
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "submission.viewed")
+    ).one()
     assert (event.actor_id, event.actor_role) == (leaver.id, "engagement_officer")
