@@ -27,11 +27,11 @@ import pyotp  # noqa: E402
 from bs4 import BeautifulSoup  # noqa: E402
 from sqlalchemy import MetaData, text  # noqa: E402
 
-from engage import create_app  # noqa: E402
+from engage import create_app, demo  # noqa: E402
 from engage.config import TestConfig  # noqa: E402
 from engage.extensions import db  # noqa: E402
 from engage.models import Role  # noqa: E402
-from engage.services import accounts, demo  # noqa: E402
+from engage.services.accounts import accounts  # noqa: E402
 
 ROUNDS = 25
 PASSWORD = "queue timing passphrase"
@@ -102,8 +102,8 @@ def _time(client, url: str) -> float:
 def _plan(app, url: str) -> None:
     from urllib.parse import parse_qs, urlparse
 
-    from engage.services import moderation_queue
-    from engage.services.keyset import Cursor
+    from engage.services.common.keyset import Cursor
+    from engage.services.stories import moderation_queue
 
     args = {k: v[0] for k, v in parse_qs(urlparse(url).query).items()}
     with app.app_context():

@@ -68,7 +68,7 @@ def _init_extensions(app: Flask) -> None:
 
     from engage.extensions import csrf, db, limiter, login_manager, migrate
     from engage.i18n import N_
-    from engage.services.accounts import load_user_by_session_id
+    from engage.services.accounts.accounts import load_user_by_session_id
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(REPO_ROOT / "migrations"), compare_type=True)
@@ -97,7 +97,7 @@ def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
 def _register_request_hooks(app: Flask) -> None:
     from engage.permissions import enforce_access
     from engage.security import register_security
-    from engage.services.outbox import deliver_after_commit
+    from engage.services.common.outbox import deliver_after_commit
 
     # Order matters: expire stale sessions before deciding access.
     register_security(app)

@@ -10,9 +10,10 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from engage import demo
 from engage.models import Role
-from engage.services import accounts, demo
-from engage.services.transaction import ServiceError
+from engage.services.accounts import accounts
+from engage.services.common.transaction import ServiceError
 
 
 def _create_app():
@@ -83,7 +84,7 @@ def reset_two_factor(email: str) -> None:
     """For someone who lost their authenticator and recovery codes: they set up a new one
     at their next sign-in. Check who is asking before you do this."""
     from engage import tasks
-    from engage.services import two_factor
+    from engage.services.accounts import two_factor
 
     user = _user_by_email(email)
     two_factor.reset(user.id)
@@ -96,7 +97,7 @@ def reset_two_factor(email: str) -> None:
 @with_appcontext
 def unlock_user(email: str) -> None:
     """Lift a lock from too many wrong attempts before it runs out by itself."""
-    from engage.services import two_factor
+    from engage.services.accounts import two_factor
 
     user = _user_by_email(email)
     two_factor.unlock(user.id)
@@ -113,7 +114,7 @@ def keys() -> None:
 def rotate_keys() -> None:
     """Re-encrypt every stored secret with the first key in ENCRYPTION_KEYS. To change
     keys: put a new key first (keep the old one after it), run this, then drop the old."""
-    from engage.services import keys as keys_service
+    from engage.services.common import keys as keys_service
 
     rewritten = keys_service.rotate_all()
     click.echo(f"Re-encrypted {rewritten} value(s) with the current key.")
@@ -148,7 +149,7 @@ def load_demo() -> None:
 def authenticator_code(key: tuple[str, ...]) -> None:
     """Print the current sign-in code for an authenticator KEY, typed as the set-up page
     shows it (in groups, with or without quotes): for trying the site without a phone."""
-    from engage.services import two_factor
+    from engage.services.accounts import two_factor
 
     try:
         click.echo(two_factor.code_for_key(" ".join(key)))
@@ -181,7 +182,7 @@ def outbox() -> None:
 @with_appcontext
 def tag_pending() -> None:
     """Tag stories still waiting, or due another try after a failure (Celery beat too)."""
-    from engage.services import tagging
+    from engage.services.stories import tagging
 
     tagged, failed = tagging.retry_due()
     click.echo(
@@ -193,7 +194,7 @@ def tag_pending() -> None:
 @with_appcontext
 def deliver_outbox() -> None:
     """Send every message that is due, retrying failures later (also run by Celery beat)."""
-    from engage.services import outbox as outbox_service
+    from engage.services.common import outbox as outbox_service
 
     sent, failed = outbox_service.deliver_due()
     click.echo(f"Sent {sent} message(s); {failed} failed and will be retried.")
@@ -203,7 +204,7 @@ def deliver_outbox() -> None:
 @with_appcontext
 def purge_outbox() -> None:
     """Delete sent email older than OUTBOX_RETENTION_DAYS (also run daily by Celery beat)."""
-    from engage.services import outbox as outbox_service
+    from engage.services.common import outbox as outbox_service
 
     removed = outbox_service.purge_sent()
     click.echo(f"Deleted {removed} old message(s).")
@@ -320,7 +321,7 @@ def train_themes(
     dev_path = Path(dev_file) if dev_file else root / "dev" / "dev.jsonl"
     items = [item for path in paths for item in theme_model.read_jsonl(path)]
     if with_corrections:
-        from engage.services.tagging import corrections_for_training
+        from engage.services.stories.tagging import corrections_for_training
 
         corrections = corrections_for_training()
         click.echo(f"Adding {len(corrections)} officer-labelled stories.")

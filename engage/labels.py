@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from engage.equality import QUESTIONS
-from engage.services.intake import HEARD_ABOUT
+from engage.services.stories.intake import HEARD_ABOUT
 
 STATUS = {
     "received": _l("Received: waiting to be read"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import url_for
 
-from engage.services import password_links
+from engage.services.accounts import password_links
 
 
 def set_password_url(user) -> str:

@@ -108,7 +108,7 @@ def current_actor():
     into the service: services never read the request)."""
     from flask import g
 
-    from engage.services.audit import Actor
+    from engage.services.common.audit import Actor
 
     user = current_user._get_current_object() if current_user.is_authenticated else None
     return Actor(user, request.remote_addr, g.get("request_id"))

@@ -44,7 +44,7 @@ def init_celery(app: Flask) -> Celery:
 
 @shared_task(name="engage.tasks.deliver_outbox")
 def deliver_outbox() -> tuple[int, int]:
-    from engage.services import outbox
+    from engage.services.common import outbox
 
     return outbox.deliver_due()
 
@@ -52,7 +52,8 @@ def deliver_outbox() -> tuple[int, int]:
 @shared_task(name="engage.tasks.purge_outbox")
 def purge_outbox() -> int:
     """Daily: sent email past its retention, and residents' sessions that have ended."""
-    from engage.services import outbox, resident_sessions
+    from engage.services.common import outbox
+    from engage.services.stories import resident_sessions
 
     resident_sessions.purge_expired()
     return outbox.purge_sent()
@@ -73,19 +74,19 @@ def start(task, *args) -> None:
 
 @shared_task(name="engage.tasks.tag_submission")
 def tag_submission(submission_id: int) -> bool:
-    from engage.services import tagging
+    from engage.services.stories import tagging
 
     return tagging.tag_submission(submission_id)
 
 
 @shared_task(name="engage.tasks.retry_tagging")
 def retry_tagging() -> tuple[int, int]:
-    from engage.services import tagging
+    from engage.services.stories import tagging
 
     return tagging.retry_due()
 
 
 def after_story_stored(submission_id: int) -> None:
     """What follows a committed story: tag it (retried on failure). Its email is started
-    like every other message's, once committed (engage.services.outbox)."""
+    like every other message's, once committed (engage.services.common.outbox)."""
     start(tag_submission, submission_id)

@@ -16,9 +16,9 @@ from engage.models.submissions import CHANGE_MAX_LENGTH, STORY_MAX_LENGTH
 from engage.permissions import SECRETARIAT_ROLES
 from engage.redraw import redraw_reason
 from engage.reference_labels import translated
-from engage.services.groups import COMMUNITIES_MAX_LENGTH
-from engage.services.moderation import REASON_MAX_LENGTH, SUMMARY_MAX_LENGTH
-from engage.services.safeguarding import CONCERN_MAX_LENGTH
+from engage.services.community.groups import COMMUNITIES_MAX_LENGTH
+from engage.services.stories.moderation import REASON_MAX_LENGTH, SUMMARY_MAX_LENGTH
+from engage.services.stories.safeguarding import CONCERN_MAX_LENGTH
 
 # The most characters each long text box takes, said beside the box before anyone types.
 TEXT_LIMITS = {

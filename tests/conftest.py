@@ -152,7 +152,7 @@ def login_as(app: Flask, client: FlaskClient):
 @pytest.fixture
 def sent_mail(app: Flask):
     """Email delivered during the test, kept in memory instead of written to files."""
-    from engage.services.outbox import MemorySender
+    from engage.services.common.outbox import MemorySender
 
     sender = MemorySender()
     app.extensions["engage_mail_sender"] = sender

@@ -11,7 +11,8 @@ from engage import crypto
 from engage.extensions import db
 from engage.models import Body, LocalAuthority, MembershipRole, Person, Role, User
 from engage.models.base import utcnow
-from engage.services import accounts, memberships
+from engage.services.accounts import accounts
+from engage.services.register import memberships
 
 PASSWORD = "correct horse battery"
 # Every staff account made by the factories has this authenticator secret.
@@ -134,7 +135,7 @@ def submission(
 ):
     """A stored story from the web form, tagged as it would be after commit."""
     from engage.models import AgeGroup, Channel, Purpose
-    from engage.services import intake, notices, receipts, tagging
+    from engage.services.stories import intake, notices, receipts, tagging
 
     consents = {
         Purpose.STORE: True,
@@ -156,7 +157,7 @@ def submission(
 
 
 def safeguarding_flag(story, *, officer: User | None = None, category: str = "risk_to_life"):
-    from engage.services import safeguarding
+    from engage.services.stories import safeguarding
 
     officer = officer or user(role=Role.ENGAGEMENT_OFFICER)
     return safeguarding.flag(

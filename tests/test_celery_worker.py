@@ -14,7 +14,7 @@ from sqlalchemy import select
 from engage import tasks
 from engage.extensions import db
 from engage.models import AgeGroup, Channel, Purpose, Submission, TaggingStatus
-from engage.services import intake, notices, receipts, tagging
+from engage.services.stories import intake, notices, receipts, tagging
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
 pytestmark = pytest.mark.skipif(

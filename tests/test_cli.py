@@ -2,10 +2,10 @@ import pyotp
 import pytest
 from sqlalchemy import func, select
 
+from engage import demo
 from engage.cli import main
 from engage.extensions import db
 from engage.models import Membership, Role, User
-from engage.services import demo
 
 
 def test_users_create_makes_the_first_admin(app):
@@ -68,8 +68,8 @@ def test_demo_load_refuses_in_production(app):
 
 
 def test_outbox_deliver_sends_what_is_due(app):
-    from engage.services import outbox
-    from engage.services.outbox import MemorySender
+    from engage.services.common import outbox
+    from engage.services.common.outbox import MemorySender
 
     sender = MemorySender()
     app.extensions["engage_mail_sender"] = sender
@@ -151,7 +151,7 @@ def test_demo_code_explains_a_key_it_cannot_read(app):
 
 def test_keys_rotate_re_encrypts_every_secret_with_the_new_key(app):
     from engage import crypto
-    from engage.services import two_factor
+    from engage.services.accounts import two_factor
     from tests import factories
 
     with app.app_context():

@@ -27,7 +27,7 @@ from engage.models import (
     Purpose,
     Role,
 )
-from engage.services import intake, receipts
+from engage.services.stories import intake, receipts
 from tests import factories
 from tests.helpers import (
     age_resident_sessions,
@@ -365,7 +365,7 @@ def test_signing_out_says_so_in_urdu(app, urdu, group_contact):
 
 def test_the_group_emails_are_in_the_groups_language(app):
     from engage.models import OutboxMessage
-    from engage.services import groups
+    from engage.services.community import groups
 
     with app.test_request_context():
         officer = factories.user(role=Role.ENGAGEMENT_OFFICER)

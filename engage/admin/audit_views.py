@@ -17,8 +17,9 @@ from engage.ids import MAX_ID
 from engage.models import Role
 from engage.permissions import current_actor, require_role
 from engage.security import needs_recent_confirmation
-from engage.services import audit, intake
-from engage.services.keyset import Cursor
+from engage.services.common import audit
+from engage.services.common.keyset import Cursor
+from engage.services.stories import intake
 
 
 class RecordNumberField(IntegerField):

@@ -14,7 +14,7 @@ from wtforms.validators import (
 
 from engage.forms import Form, MaxChars, parse_id
 from engage.models import MembershipRole
-from engage.services.memberships import MembershipInput
+from engage.services.register.memberships import MembershipInput
 
 # A date can be typed where the browser has no date picker: any of these is understood.
 DATE_FORMATS = ["%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d/%m/%Y"]

@@ -8,7 +8,7 @@ from flask import render_template
 from engage.admin import bp
 from engage.models import Role
 from engage.permissions import require_role
-from engage.services import outbox
+from engage.services.common import outbox
 
 
 @bp.get("/outbox")

@@ -13,8 +13,8 @@ from engage.links import reset_password_url
 from engage.models import Role, User
 from engage.permissions import current_actor, require_role
 from engage.security import needs_recent_confirmation, recently_confirmed
-from engage.services import password_links, two_factor
-from engage.services.transaction import ServiceError
+from engage.services.accounts import password_links, two_factor
+from engage.services.common.transaction import ServiceError
 
 
 def _account_or_404(user_id: int) -> User:

@@ -15,8 +15,9 @@ from engage.admin.forms import (
 from engage.forms import apply_service_errors
 from engage.models import BodyKind
 from engage.permissions import SECRETARIAT_ROLES, current_actor, require_role
-from engage.services import composition, memberships, reference
-from engage.services.transaction import Conflict, NotFound, ServiceError
+from engage.services.common import reference
+from engage.services.common.transaction import Conflict, NotFound, ServiceError
+from engage.services.register import composition, memberships
 
 CONFLICT_MESSAGE = (
     "Someone else changed this membership while you were editing it. "

@@ -15,8 +15,8 @@ from engage.links import reset_password_url
 from engage.permissions import current_actor, public
 from engage.rate_limits import keeps_typed_when_limited
 from engage.redraw import redrawable
-from engage.services import accounts, password_links, passwords
-from engage.services.transaction import ServiceError
+from engage.services.accounts import accounts, password_links, passwords
+from engage.services.common.transaction import ServiceError
 
 
 def _reset_limit() -> str:

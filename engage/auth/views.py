@@ -20,9 +20,9 @@ from engage.rate_limits import keeps_typed_when_limited, refused
 from engage.redirects import safe_next
 from engage.redraw import redrawable
 from engage.security import mark_confirmed, now_ts, start_session_clock
-from engage.services import accounts
-from engage.services import two_factor as second_step
-from engage.services.transaction import ServiceError
+from engage.services.accounts import accounts
+from engage.services.accounts import two_factor as second_step
+from engage.services.common.transaction import ServiceError
 
 SIGN_IN_ERROR = _l("Enter a correct email address and password")
 PENDING_KEY = "pending_sign_in"

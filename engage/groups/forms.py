@@ -13,7 +13,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from engage.forms import Form, MaxChars, RadioField, SelectMultipleField, parse_id
 from engage.models import GroupType
 from engage.reference_labels import translated
-from engage.services.groups import GroupInput
+from engage.services.community.groups import GroupInput
 
 
 class CheckboxesField(SelectMultipleField):

@@ -16,8 +16,9 @@ from engage.models import Role
 from engage.permissions import current_actor, public, require_role
 from engage.rate_limits import keeps_typed_when_limited
 from engage.redraw import redrawable
-from engage.services import groups, reference
-from engage.services.transaction import ServiceError
+from engage.services.common import reference
+from engage.services.common.transaction import ServiceError
+from engage.services.community import groups
 from engage.stories import assisted
 
 

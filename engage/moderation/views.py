@@ -1,5 +1,5 @@
 """Engagement officers' moderation workspace: the queue, the urgent view and the review
-screen. Views only read forms and call engage.services.moderation, which decides."""
+screen. Views only read forms and call engage.services.stories.moderation, which decides."""
 
 from __future__ import annotations
 
@@ -26,11 +26,12 @@ from engage.moderation.forms import (
     ThemesForm,
 )
 from engage.permissions import current_actor, require_role
-from engage.services import audit, moderation, moderation_queue, reference, safeguarding
-from engage.services.keyset import Cursor
-from engage.services.moderation import ClaimedByOther, StaleVersion
-from engage.services.submission_states import LABELS
-from engage.services.transaction import NotFound, ServiceError
+from engage.services.common import audit, reference
+from engage.services.common.keyset import Cursor
+from engage.services.common.transaction import NotFound, ServiceError
+from engage.services.stories import moderation, moderation_queue, safeguarding
+from engage.services.stories.moderation import ClaimedByOther, StaleVersion
+from engage.services.stories.submission_states import LABELS
 
 OFFICERS = (Role.ENGAGEMENT_OFFICER, Role.ADMIN)
 # Forms whose section is shown only to someone who may change the story now; what was

@@ -14,8 +14,8 @@ from engage.models import EngagementKind, GroupStatus, Role
 from engage.officer import bp
 from engage.officer.forms import EngagementForm, RejectGroupForm
 from engage.permissions import current_actor, require_role
-from engage.services import groups
-from engage.services.transaction import NotFound, ServiceError
+from engage.services.common.transaction import NotFound, ServiceError
+from engage.services.community import groups
 from engage.stories import assisted
 
 OFFICER_ROLES = (Role.ENGAGEMENT_OFFICER, Role.ADMIN)

@@ -16,7 +16,7 @@ from engage.equality import AGE_BAND, QUESTIONS
 from engage.forms import Form, MaxChars, RadioField, SelectField, parse_id
 from engage.models import AgeGroup, Channel, Purpose
 from engage.reference_labels import translated
-from engage.services.intake import HEARD_ABOUT, StoryInput
+from engage.services.stories.intake import HEARD_ABOUT, StoryInput
 
 UNDER_13 = "under_13"
 

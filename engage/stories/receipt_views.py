@@ -24,8 +24,8 @@ from engage.models import Channel, Purpose
 from engage.permissions import public
 from engage.rate_limits import keeps_typed_when_limited, refused
 from engage.redraw import redrawable
-from engage.services import intake, resident_sessions
-from engage.services.transaction import ServiceError
+from engage.services.common.transaction import ServiceError
+from engage.services.stories import intake, resident_sessions
 from engage.stories import bp
 from engage.stories.forms import ConsentForm, ReceiptForm, WithdrawForm
 
@@ -35,7 +35,7 @@ def _receipt_limit() -> str:
 
 
 # The browser's token for the story it opened with the code (held on the server:
-# engage.services.resident_sessions).
+# engage.services.stories.resident_sessions).
 RECEIPT_KEY = "receipt"
 
 

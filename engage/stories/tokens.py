@@ -5,7 +5,7 @@ page's source, or a copy of it, must not give the code away."""
 from __future__ import annotations
 
 from engage import crypto
-from engage.services import receipts
+from engage.services.stories import receipts
 
 FORM_TOKEN_MAX_AGE = 60 * 60 * 24
 

@@ -14,13 +14,14 @@ from engage.models import AgeGroup, Channel
 from engage.permissions import public
 from engage.rate_limits import keeps_typed_when_limited
 from engage.redraw import redrawable
-from engage.services import intake, notices, receipts, reference, resident_sessions
-from engage.services.transaction import ServiceError
+from engage.services.common import reference
+from engage.services.common.transaction import ServiceError
+from engage.services.stories import intake, notices, receipts, resident_sessions
 from engage.stories import bp
 from engage.stories.forms import UNDER_13, AgeForm, EqualityForm, StoryForm
 from engage.stories.tokens import code_from_token, new_receipt_token
 
-# The browser's token for the story it has just told (engage.services.resident_sessions).
+# The browser's token for the story it has just told (engage.services.stories.resident_sessions).
 INTAKE_KEY = "intake"
 # The answer to the age question, until the story is sent.
 AGE_KEY = "tell_age"

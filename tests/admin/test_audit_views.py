@@ -4,7 +4,8 @@ from sqlalchemy import select
 
 from engage.extensions import db
 from engage.models import AuditEvent, Role
-from engage.services import audit, intake
+from engage.services.common import audit
+from engage.services.stories import intake
 from tests import factories
 from tests.helpers import page
 

@@ -257,7 +257,7 @@ def test_a_substitute_whose_representative_left_can_still_be_edited(app, client,
             start=date(2025, 1, 1),
             signed=None,
         )
-        from engage.services import memberships
+        from engage.services.register import memberships
 
         memberships.end_membership(
             rep.id,

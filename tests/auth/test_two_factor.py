@@ -100,7 +100,7 @@ def test_the_code_must_follow_the_password_within_ten_minutes(client, officer):
 def test_recovery_code_works_once_and_the_user_is_told(app, client, officer):
     with app.app_context():
         user = db.session.get(User, officer)
-        from engage.services import two_factor
+        from engage.services.accounts import two_factor
 
         codes = two_factor._replace_recovery_codes(user)
         db.session.commit()
@@ -121,7 +121,7 @@ def test_recovery_code_works_once_and_the_user_is_told(app, client, officer):
 
 def test_recovery_codes_are_stored_hashed(app, officer):
     with app.app_context():
-        from engage.services import two_factor
+        from engage.services.accounts import two_factor
 
         codes = two_factor._replace_recovery_codes(db.session.get(User, officer))
         db.session.commit()
@@ -214,7 +214,7 @@ def test_new_recovery_codes_need_a_current_code(app, client, login_as):
     response = submit_form(client, "/account/security", {"code": totp_code(1)})
     assert heading(response) == "Save your new recovery codes"
     with app.app_context():
-        from engage.services import two_factor
+        from engage.services.accounts import two_factor
 
         assert two_factor.recovery_codes_left(user_id) == 10
 
@@ -222,7 +222,7 @@ def test_new_recovery_codes_need_a_current_code(app, client, login_as):
 def test_admin_reset_makes_the_user_set_up_again_and_ends_sessions(app, client, login_as):
     user_id = login_as(Role.ENGAGEMENT_OFFICER)
     with app.app_context():
-        from engage.services import two_factor
+        from engage.services.accounts import two_factor
 
         two_factor.reset(user_id)
     assert client.get("/staff/").headers["Location"].startswith("/sign-in")
@@ -269,8 +269,8 @@ def test_one_code_sent_twice_at_the_same_moment_works_once(app, officer, kind):
     """Two requests racing with one code: a conditional UPDATE lets exactly one through."""
     import threading
 
-    from engage.services import two_factor
-    from engage.services.transaction import ServiceError
+    from engage.services.accounts import two_factor
+    from engage.services.common.transaction import ServiceError
 
     with app.app_context():
         codes = two_factor._replace_recovery_codes(db.session.get(User, officer))

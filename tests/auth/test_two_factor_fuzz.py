@@ -21,7 +21,7 @@ from sqlalchemy import select
 from engage import crypto
 from engage.extensions import db, limiter
 from engage.models import Role, User
-from engage.services import two_factor
+from engage.services.accounts import two_factor
 from tests import factories
 from tests.helpers import field_error, heading, page, submit_form
 
@@ -111,7 +111,7 @@ codes = st.lists(st.one_of(real_codes.map(tuple), random_codes.map(str)), min_si
 
 def _as_typed(code: str) -> str:
     """The letters and digits of a code, ignoring spaces, dashes and case. Only ASCII:
-    other scripts' digits are not a code (see engage.services.two_factor._clean)."""
+    other scripts' digits are not a code (see engage.services.accounts.two_factor._clean)."""
     return "".join(ch for ch in code if ch.isascii() and ch.isalnum()).upper()
 
 

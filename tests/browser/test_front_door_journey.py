@@ -14,9 +14,9 @@ from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from engage import demo
 from engage.extensions import db
 from engage.models import Role, Submission
-from engage.services import demo
 from tests import factories
 from tests.browser.conftest import assert_accessible, assert_fits_320px, sign_in
 

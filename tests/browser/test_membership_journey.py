@@ -6,7 +6,7 @@ import pyotp
 import pytest
 from playwright.sync_api import expect
 
-from engage.services import demo
+from engage import demo
 from tests.browser.conftest import ARTIFACTS, assert_accessible, assert_fits_320px, sign_in
 
 pytestmark = pytest.mark.browser

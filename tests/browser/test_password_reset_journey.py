@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from engage.models import Role
-from engage.services.outbox import MemorySender
+from engage.services.common.outbox import MemorySender
 from tests import factories
 from tests.browser.conftest import assert_accessible, assert_fits_320px
 

@@ -7,9 +7,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from engage import demo
 from engage.extensions import db
 from engage.models import CommunityGroup, GroupStatus, Submission, SubmissionStatus
-from engage.services import demo
 from tests.browser.conftest import assert_accessible, assert_fits_320px, sign_in
 
 pytestmark = pytest.mark.browser

@@ -23,7 +23,10 @@ from engage.models import (
     Submission,
     User,
 )
-from engage.services import groups, intake, outbox, passwords, receipts
+from engage.services.accounts import passwords
+from engage.services.common import outbox
+from engage.services.community import groups
+from engage.services.stories import intake, receipts
 from tests import factories
 from tests.helpers import error_summary, field_error, heading, page, submit_form
 

@@ -25,7 +25,8 @@ from engage.models import (
     ThemeLabel,
     User,
 )
-from engage.services import intake, moderation, reference, safeguarding
+from engage.services.common import reference
+from engage.services.stories import intake, moderation, safeguarding
 from tests import factories
 from tests.helpers import csrf_token
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from engage.extensions import db
 from engage.models import AuditEvent, OutboxMessage, Role, SafeguardingFlag, Submission, User
-from engage.services import moderation
+from engage.services.stories import moderation
 from tests import factories
 from tests.helpers import error_summary, field_error, heading, page, submit_form
 
@@ -425,7 +425,7 @@ def test_the_urgent_view_is_linked_from_the_queue_even_when_nothing_is_open(clie
 
 
 def test_administrators_find_the_equality_answers_from_the_story(app, client, login_as):
-    from engage.services import intake
+    from engage.services.stories import intake
 
     with app.app_context():
         story = factories.submission(equality=True)
@@ -439,7 +439,7 @@ def test_administrators_find_the_equality_answers_from_the_story(app, client, lo
 
 
 def test_officers_are_not_shown_the_equality_link(app, client, officer_id):
-    from engage.services import intake
+    from engage.services.stories import intake
 
     with app.app_context():
         story_id = factories.submission(equality=True).id

@@ -24,7 +24,7 @@ from engage.models import (
     Submission,
     User,
 )
-from engage.services import receipts
+from engage.services.stories import receipts
 from tests import factories
 from tests.helpers import csrf_token, error_summary, field_error, heading, page
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from engage.equality import QUESTIONS
 from engage.extensions import db
 from engage.models import AgeGroup, Channel, EthnicGroup, Purpose, SubmissionStatus
-from engage.services import intake
-from engage.services.intake import HEARD_ABOUT
+from engage.services.stories import intake
+from engage.services.stories.intake import HEARD_ABOUT
 from tests.helpers import page
 from tests.stories.test_receipt_views import CODE, everything_story, open_story, stored_story
 

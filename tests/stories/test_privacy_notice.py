@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from engage.extensions import db
 from engage.models import ConsentEvent, PrivacyNotice, PrivacyNoticeTranslation
-from engage.services import notices
+from engage.services.stories import notices
 from tests.helpers import open_story_form, page
 
 

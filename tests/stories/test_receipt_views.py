@@ -19,8 +19,8 @@ from engage.models import (
     SubmissionContact,
     SubmissionStatus,
 )
-from engage.services import intake
-from engage.services.intake import StoryInput
+from engage.services.stories import intake
+from engage.services.stories.intake import StoryInput
 from tests import factories
 from tests.helpers import (
     error_summary,

@@ -8,7 +8,7 @@ import json
 import re
 import zlib
 
-from engage.services import receipts
+from engage.services.stories import receipts
 from tests.helpers import csrf_token, open_story_form, page, submit_form
 
 STORY = "The letting agent stopped answering once he heard my accent."
@@ -82,7 +82,7 @@ def test_sessions_past_their_time_are_purged(app, client):
 
     from engage.extensions import db
     from engage.models import ResidentSession
-    from engage.services import resident_sessions
+    from engage.services.stories import resident_sessions
     from tests.helpers import age_resident_sessions
 
     send_story(client)  # an intake session: an hour

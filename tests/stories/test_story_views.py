@@ -21,8 +21,9 @@ from engage.models import (
     Submission,
     SubmissionContact,
 )
-from engage.services import outbox, receipts
-from engage.services.outbox import MemorySender
+from engage.services.common import outbox
+from engage.services.common.outbox import MemorySender
+from engage.services.stories import receipts
 from tests import factories
 from tests.helpers import (
     age_resident_sessions,

@@ -1,0 +1,2 @@
+"""Community groups: registration, verification and their engagement with the
+Taskforce."""
