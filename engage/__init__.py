@@ -95,14 +95,14 @@ def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    from engage.delivery_hooks import register_delivery_hooks
     from engage.permissions import enforce_access
     from engage.security import register_security
-    from engage.services.common.outbox import deliver_after_commit
 
     # Order matters: expire stale sessions before deciding access.
     register_security(app)
     app.before_request(enforce_access)
-    app.after_request(deliver_after_commit)
+    register_delivery_hooks(app)
 
 
 def _register_blueprints(app: Flask) -> None:

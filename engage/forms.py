@@ -13,6 +13,8 @@ from engage.redraw import keep_typed_answers, redrawing
 from engage.typed_text import as_typed, length_problem
 
 __all__ = [
+    "DATE_FORMATS",
+    "CheckboxesField",
     "DatabaseIdConverter",
     "Form",
     "MaxChars",
@@ -47,6 +49,17 @@ class SelectField(_ChoiceSaidPlainly, wtforms.SelectField):
 
 class SelectMultipleField(_ChoiceSaidPlainly, wtforms.SelectMultipleField):
     pass
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes."""
+
+    widget = wtforms.widgets.ListWidget(prefix_label=False)
+    option_widget = wtforms.widgets.CheckboxInput()
+
+
+# Dates as staff type them: 2026-04-01, 1 April 2026, 1 Apr 2026 or 01/04/2026.
+DATE_FORMATS = ["%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d/%m/%Y"]
 
 
 class Form(FlaskForm):

@@ -16,7 +16,24 @@ from flask import abort, current_app, request
 from flask_login import current_user
 
 from engage.extensions import login_manager
-from engage.models.users import Role
+from engage.models.users import (
+    ADMIN_ROLES,
+    OFFICER_ROLES,
+    SECRETARIAT_ROLES,
+    STAFF_ROLES,
+    Role,
+)
+
+__all__ = [
+    "ADMIN_ROLES",
+    "OFFICER_ROLES",
+    "SECRETARIAT_ROLES",
+    "STAFF_ROLES",
+    "current_actor",
+    "public",
+    "require_role",
+    "signed_in",
+]
 
 log = logging.getLogger(__name__)
 
@@ -24,11 +41,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # Endpoints Flask itself adds; they serve files from static/ only.
 FRAMEWORK_ENDPOINTS = frozenset({"static"})
-
-STAFF_ROLES = frozenset(
-    {Role.ENGAGEMENT_OFFICER, Role.WORKING_GROUP_MEMBER, Role.SECRETARIAT, Role.ADMIN}
-)
-SECRETARIAT_ROLES = frozenset({Role.SECRETARIAT, Role.ADMIN})
 
 
 @dataclass(frozen=True)

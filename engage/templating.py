@@ -6,14 +6,13 @@ from urllib.parse import urlencode
 
 from flask import Flask, request
 from flask_babel import format_decimal
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from engage import labels
 from engage.clock import format_date, format_time
-from engage.models import Purpose, Role
+from engage.models import Purpose
 from engage.models.submissions import CHANGE_MAX_LENGTH, STORY_MAX_LENGTH
-from engage.permissions import SECRETARIAT_ROLES
+from engage.navigation import links_for
 from engage.redraw import redraw_reason
 from engage.reference_labels import translated
 from engage.services.community.groups import COMMUNITIES_MAX_LENGTH
@@ -65,22 +64,4 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def navigation():
-        items = []
-        if current_user.is_authenticated:
-            role = current_user.role
-            if role is Role.GROUP_CONTACT:
-                items.append(("groups.group_home", _l("Your group")))
-            else:
-                items.append(("staff.home", "Staff home"))
-            if role in (Role.ENGAGEMENT_OFFICER, Role.ADMIN):
-                items.append(("moderation.queue", "Moderation"))
-                items.append(("officer.group_list", "Community groups"))
-                items.append(("officer.enter_story", "Enter a story"))
-            if role in SECRETARIAT_ROLES:
-                items.append(("admin.register", "Membership register"))
-            if role is Role.ADMIN:
-                items.append(("admin.users", "Staff accounts"))
-                items.append(("admin.audit_log", "Audit log"))
-                items.append(("admin.outbox_waiting", "Email not sent"))
-            items.append(("auth.account_security", _l("Your account")))
-        return {"nav_items": items, "site_name": "Engage"}
+        return {"nav_items": links_for(current_user), "site_name": "Engage"}

@@ -207,13 +207,12 @@ def _resident_forms():
     from engage.groups.forms import GroupRegistrationForm
     from engage.stories.forms import (
         AgeForm,
-        AssistedStoryForm,
         ConsentForm,
         EqualityForm,
         ReceiptForm,
-        StoryForm,
         WithdrawForm,
     )
+    from engage.story_forms import AssistedStoryForm, StoryForm
 
     return [
         AgeForm,

@@ -14,8 +14,7 @@ from engage.admin import bp
 from engage.equality import QUESTIONS
 from engage.forms import Form
 from engage.ids import MAX_ID
-from engage.models import Role
-from engage.permissions import current_actor, require_role
+from engage.permissions import ADMIN_ROLES, current_actor, require_role
 from engage.security import needs_recent_confirmation
 from engage.services.common import audit
 from engage.services.common.keyset import Cursor
@@ -72,7 +71,7 @@ def _text(value: str | None) -> str:
 
 
 @bp.get("/audit")
-@require_role(Role.ADMIN)
+@require_role(*ADMIN_ROLES)
 def audit_log():
     form = AuditSearchForm(request.args)
     form.action.choices = [SelectChoice("", "Anything")] + [
@@ -114,7 +113,7 @@ def audit_log():
 
 
 @bp.get("/stories/<int:submission_id>/equality")
-@require_role(Role.ADMIN)
+@require_role(*ADMIN_ROLES)
 @needs_recent_confirmation
 def equality_answers(submission_id: int):
     """Special category data, shown one story at a time and audited every time: for

@@ -12,14 +12,12 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from engage.forms import Form, MaxChars, parse_id
+from engage.forms import DATE_FORMATS, Form, MaxChars, parse_id
 from engage.models import MembershipRole
 from engage.services.register.memberships import MembershipInput
 
+
 # A date can be typed where the browser has no date picker: any of these is understood.
-DATE_FORMATS = ["%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d/%m/%Y"]
-
-
 def _date(label: str, *validators) -> DateField:
     return DateField(label, validators=list(validators), format=DATE_FORMATS)
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 from flask import render_template
 
 from engage.admin import bp
-from engage.models import Role
-from engage.permissions import require_role
+from engage.permissions import ADMIN_ROLES, require_role
 from engage.services.common import outbox
 
 
 @bp.get("/outbox")
-@require_role(Role.ADMIN)
+@require_role(*ADMIN_ROLES)
 def outbox_waiting():
     return render_template(
         "admin/outbox.html",

@@ -5,23 +5,21 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from engage.admin import bp
-from engage.extensions import db
 from engage.links import reset_password_url
-from engage.models import Role, User
-from engage.permissions import current_actor, require_role
+from engage.models import User
+from engage.permissions import ADMIN_ROLES, current_actor, require_role
 from engage.security import needs_recent_confirmation, recently_confirmed
-from engage.services.accounts import password_links, two_factor
-from engage.services.common.transaction import ServiceError
+from engage.services.accounts import accounts, password_links, two_factor
+from engage.services.common.transaction import NotFound, ServiceError
 
 
 def _account_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
+    try:
+        return accounts.get(user_id)
+    except NotFound:
         abort(404)
-    return user
 
 
 def _confirm_first():
@@ -29,20 +27,19 @@ def _confirm_first():
 
 
 @bp.get("/users")
-@require_role(Role.ADMIN)
+@require_role(*ADMIN_ROLES)
 @needs_recent_confirmation
 def users():
-    accounts = db.session.scalars(select(User).order_by(User.role, User.email)).all()
     return render_template(
         "admin/users.html",
-        accounts=accounts,
+        accounts=accounts.every_account(),
         is_locked=two_factor.is_locked,
         title="Staff accounts",
     )
 
 
 @bp.post("/users/<int:user_id>/reset-two-factor")
-@require_role(Role.ADMIN)
+@require_role(*ADMIN_ROLES)
 def reset_two_factor(user_id: int):
     if not recently_confirmed():
         return _confirm_first()
@@ -60,7 +57,7 @@ def reset_two_factor(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/unlock")
-@require_role(Role.ADMIN)
+@require_role(*ADMIN_ROLES)
 def unlock(user_id: int):
     if not recently_confirmed():
         return _confirm_first()
@@ -71,7 +68,7 @@ def unlock(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/send-reset-link")
-@require_role(Role.ADMIN)
+@require_role(*ADMIN_ROLES)
 def send_reset_link(user_id: int):
     """For someone who can't use 'Forgotten your password?' (for example after a call)."""
     if not recently_confirmed():

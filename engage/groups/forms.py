@@ -8,19 +8,11 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from engage.forms import Form, MaxChars, RadioField, SelectMultipleField, parse_id
+from engage.forms import CheckboxesField, Form, MaxChars, RadioField, parse_id
 from engage.models import GroupType
 from engage.reference_labels import translated
 from engage.services.community.groups import GroupInput
-
-
-class CheckboxesField(SelectMultipleField):
-    """Several choices as checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _ids(values) -> list[int]:

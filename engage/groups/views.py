@@ -7,6 +7,7 @@ from flask import abort, current_app, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from engage import assisted_story as assisted
 from engage.extensions import limiter
 from engage.forms import apply_service_errors
 from engage.groups import bp
@@ -19,7 +20,6 @@ from engage.redraw import redrawable
 from engage.services.common import reference
 from engage.services.common.transaction import ServiceError
 from engage.services.community import groups
-from engage.stories import assisted
 
 
 def _registration_limit() -> str:

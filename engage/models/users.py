@@ -37,10 +37,18 @@ ROLE_LABELS = {
 }
 
 
-# Staff see residents' stories: they sign in with a password and a code (ASVS 4.3.1).
-TWO_FACTOR_ROLES = frozenset(
+# Who does what: the one place the roles are grouped. Access rules (engage.permissions)
+# and so the navigation (engage.navigation) are built from these.
+STAFF_ROLES = frozenset(
     {Role.ENGAGEMENT_OFFICER, Role.WORKING_GROUP_MEMBER, Role.SECRETARIAT, Role.ADMIN}
 )
+# Engagement officers moderate stories and look after community groups.
+OFFICER_ROLES = frozenset({Role.ENGAGEMENT_OFFICER, Role.ADMIN})
+# The secretariat keeps the register of members.
+SECRETARIAT_ROLES = frozenset({Role.SECRETARIAT, Role.ADMIN})
+ADMIN_ROLES = frozenset({Role.ADMIN})
+# Staff see residents' stories: they sign in with a password and a code (ASVS 4.3.1).
+TWO_FACTOR_ROLES = STAFF_ROLES
 
 
 def new_session_nonce() -> str:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from engage.forms import Form, parse_id
-from engage.groups.forms import CheckboxesField
+from engage.forms import CheckboxesField, Form, parse_id
 from engage.models import SafeguardingCategory
 
 PII_TYPE_LABELS = [

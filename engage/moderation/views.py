@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from engage import audit_words
 from engage.clock import LONDON, format_time
 from engage.forms import apply_service_errors, parse_id
-from engage.models import Channel, Role, SubmissionStatus
+from engage.models import Channel, SubmissionStatus
 from engage.moderation import bp
 from engage.moderation.forms import (
     AddRedactionForm,
@@ -25,7 +25,7 @@ from engage.moderation.forms import (
     SummaryForm,
     ThemesForm,
 )
-from engage.permissions import current_actor, require_role
+from engage.permissions import OFFICER_ROLES, current_actor, require_role
 from engage.services.common import audit, reference
 from engage.services.common.keyset import Cursor
 from engage.services.common.transaction import NotFound, ServiceError
@@ -33,7 +33,6 @@ from engage.services.stories import moderation, moderation_queue, safeguarding
 from engage.services.stories.moderation import ClaimedByOther, StaleVersion
 from engage.services.stories.submission_states import LABELS
 
-OFFICERS = (Role.ENGAGEMENT_OFFICER, Role.ADMIN)
 # Forms whose section is shown only to someone who may change the story now; what was
 # typed into one of them is shown back if a refusal hides the form.
 EDIT_FORMS = ("add", "summary", "reject", "duplicate")
@@ -88,7 +87,7 @@ def _held_message(error: ClaimedByOther) -> str:
 
 
 @bp.get("/")
-@require_role(*OFFICERS)
+@require_role(*OFFICER_ROLES)
 def queue():
     filters = moderation_queue.QueueFilter.from_args(request.args)
     page = moderation_queue.page(
@@ -114,7 +113,7 @@ def queue():
 
 
 @bp.get("/urgent")
-@require_role(*OFFICERS)
+@require_role(*OFFICER_ROLES)
 def urgent():
     return render_template(
         "moderation/urgent.html",
@@ -125,7 +124,7 @@ def urgent():
 
 
 @bp.post("/safeguarding/<int:flag_id>/close")
-@require_role(*OFFICERS)
+@require_role(*OFFICER_ROLES)
 def close_safeguarding(flag_id: int):
     form = CloseSafeguardingForm()
     if form.validate_on_submit():
@@ -232,7 +231,7 @@ def _review_page(
 
 
 @bp.get("/<int:submission_id>")
-@require_role(*OFFICERS)
+@require_role(*OFFICER_ROLES)
 def review(submission_id: int):
     return _review_page(submission_id)
 
@@ -274,7 +273,7 @@ def _act(submission_id: int, name: str, form, action, success: str, *, to_queue:
 
 
 @bp.post("/<int:submission_id>/claim")
-@require_role(*OFFICERS)
+@require_role(*OFFICER_ROLES)
 def claim(submission_id: int):
     form = ClaimForm(prefix="claim")
     return _act(
@@ -287,7 +286,7 @@ def claim(submission_id: int):
 
 
 @bp.post("/<int:submission_id>/release")
-@require_role(*OFFICERS)
+@require_role(*OFFICER_ROLES)
 def release(submission_id: int):
     form = ClaimForm(prefix="claim")
     if form.validate_on_submit():
@@ -301,7 +300,7 @@ def release(submission_id: int):
 
 
 @bp.post("/<int:submission_id>/redaction")
-@require_role(*OFFICERS)
+@require_role(*OFFICER_ROLES)
 def confirm_redaction(submission_id: int):
     form = RedactionForm(prefix="redaction")
     return _act(
@@ -320,7 +319,7 @@ def confirm_redaction(submission_id: int):
 
 
 @bp.post("/<int:submission_id>/redaction/add")
-@require_role(*OFFICERS)
+@require_role(*OFFICER_ROLES)
 def add_redaction(submission_id: int):
     form = AddRedactionForm(prefix="add")
     return _act(
@@ -335,7 +334,7 @@ def add_redaction(submission_id: int):
 
 
 @bp.post("/<int:submission_id>/redaction/remove")
-@require_role(*OFFICERS)
+@require_role(*OFFICER_ROLES)
 def remove_added_redaction(submission_id: int):
     form = RemoveAddedForm(prefix="remove")
     proposal = parse_id(form.proposal_id.data)
@@ -351,7 +350,7 @@ def remove_added_redaction(submission_id: int):
 
 
 @bp.post("/<int:submission_id>/themes")
-@require_role(*OFFICERS)
+@require_role(*OFFICER_ROLES)
 def confirm_themes(submission_id: int):
     form = ThemesForm(prefix="themes")
     form.themes.choices = _theme_choices()
@@ -367,7 +366,7 @@ def confirm_themes(submission_id: int):
 
 
 @bp.post("/<int:submission_id>/summary")
-@require_role(*OFFICERS)
+@require_role(*OFFICER_ROLES)
 def save_summary(submission_id: int):
     form = SummaryForm(prefix="summary")
     return _act(
@@ -382,7 +381,7 @@ def save_summary(submission_id: int):
 
 
 @bp.post("/<int:submission_id>/safeguarding")
-@require_role(*OFFICERS)
+@require_role(*OFFICER_ROLES)
 def flag_safeguarding(submission_id: int):
     form = SafeguardingForm(prefix="safeguarding")
     return _act(
@@ -401,7 +400,7 @@ def flag_safeguarding(submission_id: int):
 
 
 @bp.post("/<int:submission_id>/approve")
-@require_role(*OFFICERS)
+@require_role(*OFFICER_ROLES)
 def approve(submission_id: int):
     return _act(
         submission_id,
@@ -414,7 +413,7 @@ def approve(submission_id: int):
 
 
 @bp.post("/<int:submission_id>/reject")
-@require_role(*OFFICERS)
+@require_role(*OFFICER_ROLES)
 def reject(submission_id: int):
     return _act(
         submission_id,
@@ -429,7 +428,7 @@ def reject(submission_id: int):
 
 
 @bp.post("/<int:submission_id>/duplicate")
-@require_role(*OFFICERS)
+@require_role(*OFFICER_ROLES)
 def mark_duplicate(submission_id: int):
     return _act(
         submission_id,
@@ -444,7 +443,7 @@ def mark_duplicate(submission_id: int):
 
 
 @bp.post("/<int:submission_id>/reopen")
-@require_role(*OFFICERS)
+@require_role(*OFFICER_ROLES)
 def reopen(submission_id: int):
     return _act(
         submission_id,

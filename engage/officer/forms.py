@@ -2,8 +2,7 @@ from wtforms import DateField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from engage.admin.forms import DATE_FORMATS
-from engage.forms import Form
+from engage.forms import DATE_FORMATS, Form
 from engage.models import EngagementKind
 
 

@@ -7,18 +7,16 @@ from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
+from engage import assisted_story as assisted
 from engage import clock
 from engage.forms import apply_service_errors
 from engage.links import set_password_url
-from engage.models import EngagementKind, GroupStatus, Role
+from engage.models import EngagementKind, GroupStatus
 from engage.officer import bp
 from engage.officer.forms import EngagementForm, RejectGroupForm
-from engage.permissions import current_actor, require_role
+from engage.permissions import OFFICER_ROLES, current_actor, require_role
 from engage.services.common.transaction import NotFound, ServiceError
 from engage.services.community import groups
-from engage.stories import assisted
-
-OFFICER_ROLES = (Role.ENGAGEMENT_OFFICER, Role.ADMIN)
 
 
 def _group_or_404(group_id: int):

@@ -13,13 +13,14 @@ from engage.i18n import current_language
 from engage.models import AgeGroup, Channel
 from engage.permissions import public
 from engage.rate_limits import keeps_typed_when_limited
+from engage.receipt_tokens import code_from_token, new_receipt_token
 from engage.redraw import redrawable
 from engage.services.common import reference
 from engage.services.common.transaction import ServiceError
 from engage.services.stories import intake, notices, receipts, resident_sessions
 from engage.stories import bp
-from engage.stories.forms import UNDER_13, AgeForm, EqualityForm, StoryForm
-from engage.stories.tokens import code_from_token, new_receipt_token
+from engage.stories.forms import UNDER_13, AgeForm, EqualityForm
+from engage.story_forms import StoryForm
 
 # The browser's token for the story it has just told (engage.services.stories.resident_sessions).
 INTAKE_KEY = "intake"

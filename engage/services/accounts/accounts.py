@@ -13,7 +13,7 @@ from engage.models.base import utcnow
 from engage.models.users import Role, User, new_session_nonce
 from engage.services.accounts import passwords
 from engage.services.common import audit
-from engage.services.common.transaction import ServiceError, transactional
+from engage.services.common.transaction import NotFound, ServiceError, transactional
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,18 @@ def _checked_email(email: str) -> str:
         raise ServiceError(
             {"email": "Enter an email address in the correct format, like name@example.com"}
         ) from None
+
+
+def get(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(user_id)
+    return user
+
+
+def every_account() -> list[User]:
+    """Every account, by role and then email address, for administrators."""
+    return list(db.session.scalars(select(User).order_by(User.role, User.email)))
 
 
 @transactional

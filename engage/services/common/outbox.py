@@ -2,7 +2,7 @@
 then delivered with retries and back-off. A failed delivery never undoes the change,
 and nothing queued is lost.
 
-- Delivery starts as soon as the change is committed (`deliver_after_commit`, wired in
+- Delivery starts as soon as the change is committed (engage.delivery_hooks, wired in
   create_app), urgent messages first; Celery beat (or `engage outbox deliver`) sweeps
   up anything that failed or was missed.
 - Each message is claimed before it is sent (a conditional UPDATE, and on PostgreSQL a
@@ -23,11 +23,10 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
 
-from flask import current_app, g, has_request_context
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, event, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, or_, select, update
 
 from engage import crypto
 from engage.extensions import db
@@ -52,6 +51,10 @@ class Sender(Protocol):
     def send(self, message: EmailMessage) -> None: ...
 
 
+# Set on the database session when a message is queued in its transaction.
+QUEUED_MARK = "outbox_queued"
+
+
 def queue(
     *,
     to: str,
@@ -74,7 +77,8 @@ def queue(
         secret=crypto.encrypt(json.dumps(secrets)) if secrets else None,
     )
     db.session.add(message)
-    db.session.info["outbox_queued"] = True
+    # engage.delivery_hooks starts delivery once this commits, at the end of a request.
+    db.session.info[QUEUED_MARK] = True
     return message
 
 
@@ -275,29 +279,3 @@ def undelivered() -> list[OutboxMessage]:
             .limit(500)
         )
     )
-
-
-# --- starting delivery once the change is committed ---------------------------------
-
-
-@event.listens_for(Session, "after_commit")
-def _note_queued_messages(session: Session) -> None:
-    """A transaction that queued email has committed: deliver at the end of the request
-    (SQL can't be run from inside this event)."""
-    if session.info.pop("outbox_queued", False) and has_request_context():
-        g.outbox_committed = True
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_rolled_back(session: Session) -> None:
-    session.info.pop("outbox_queued", None)
-
-
-def deliver_after_commit(response):
-    """after_request: start delivery of what this request queued and committed (inline
-    in the embedded default, on a worker with Celery)."""
-    if g.pop("outbox_committed", False):
-        from engage import tasks
-
-        tasks.start(tasks.deliver_outbox)
-    return response

@@ -16,11 +16,11 @@ from engage import tasks
 from engage.forms import apply_service_errors
 from engage.i18n import current_language
 from engage.models import AgeGroup, Channel
+from engage.receipt_tokens import code_from_token, new_receipt_token
 from engage.services.common import reference
 from engage.services.common.transaction import ServiceError
 from engage.services.stories import intake, notices, receipts
-from engage.stories.forms import AssistedStoryForm
-from engage.stories.tokens import code_from_token, new_receipt_token
+from engage.story_forms import AssistedStoryForm
 
 SHOW_CODE_SECONDS = 10 * 60
 
