@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import abort, current_app, request
+from flask import abort, current_app, g, request
 from flask_login import current_user
 
 from engage.extensions import login_manager
@@ -23,6 +23,7 @@ from engage.models.users import (
     STAFF_ROLES,
     Role,
 )
+from engage.services.common.audit import Actor
 
 __all__ = [
     "ADMIN_ROLES",
@@ -118,9 +119,5 @@ def enforce_access() -> Any:
 def current_actor():
     """Who is making this request and from where, for the audit log (the view passes it
     into the service: services never read the request)."""
-    from flask import g
-
-    from engage.services.common.audit import Actor
-
     user = current_user._get_current_object() if current_user.is_authenticated else None
     return Actor(user, request.remote_addr, g.get("request_id"))

@@ -171,6 +171,8 @@ def _posted_from_this_site() -> bool:
     )
     if not same_origin:
         return False
+    # Flask-WTF signs its tokens this way (flask_wtf.csrf.generate_csrf); its own check
+    # also needs the session the token belonged to, which is gone after signing out.
     secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
     try:
         URLSafeTimedSerializer(secret, salt="wtf-csrf-token").loads(_sent_token())

@@ -7,7 +7,7 @@ import pytest
 
 from engage import audit_words
 
-RECORDERS = {"record", "record_now", "_record"}
+RECORDERS = {"record", "record_now", "record_by_holder", "_record"}
 
 
 def recorded_actions() -> set[str]:

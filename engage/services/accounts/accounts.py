@@ -142,12 +142,7 @@ def complete_sign_in(user_id: int, *, origin=audit.SYSTEM) -> None:
     user = db.session.get(User, user_id)
     user.last_signed_in_at = utcnow()
     log.info("sign_in_succeeded", extra={"user_id": user.id})
-    audit.record(
-        "sign_in.succeeded",
-        actor=audit.as_actor(origin).acting_as(user),
-        object_type="user",
-        object_id=user.id,
-    )
+    audit.record_by_holder("sign_in.succeeded", user, origin)
 
 
 @transactional

@@ -122,12 +122,7 @@ def choose_password(token: str, kind: str, password: str, *, origin=audit.SYSTEM
     if claim is None:
         raise ServiceError({"token": _("This link has expired or has already been used")})
     user = accounts.apply_new_password(*claim, password)
-    audit.record(
-        "password.reset" if kind == RESET else "password.set",
-        object_type="user",
-        object_id=user.id,
-        actor=audit.as_actor(origin).acting_as(user),
-    )
+    audit.record_by_holder("password.reset" if kind == RESET else "password.set", user, origin)
     if kind == RESET:
         with force_locale(language_of(user)):
             outbox.queue(

@@ -53,12 +53,7 @@ def register_failure(user: User, *, origin=audit.SYSTEM) -> None:
         minutes = current_app.config["LOCKOUT_MINUTES"]
         user.locked_until = utcnow() + timedelta(minutes=minutes)
         user.failed_sign_ins = 0
-        audit.record(
-            "account.locked",
-            object_type="user",
-            object_id=user.id,
-            actor=audit.as_actor(origin).acting_as(user),
-        )
+        audit.record_by_holder("account.locked", user, origin)
         # A community group's contact reads it in the language the group registered in.
         with force_locale(_language_of(user)):
             outbox.queue(
@@ -190,25 +185,10 @@ def confirm_enrolment(user_id: int, code: str, *, origin=audit.SYSTEM) -> list[s
         raise ServiceError({"code": "Start setting up your authenticator app again"})
     if is_locked(user):
         raise ServiceError({"code": locked_message()})
-    step = _matching_step(_secret(user), _clean(code))
-    if step is None or not _claim_step(user, step):
-        _refused(user, origin)
-        db.session.commit()  # the failure counts even though the step is refused
-        raise ServiceError(
-            {
-                "code": locked_message()
-                if is_locked(user)
-                else "The code is not right. Check your app and try again"
-            }
-        )
+    _require_current_code(user, code, origin, "The code is not right. Check your app and try again")
     user.totp_confirmed_at = utcnow()
     codes = _replace_recovery_codes(user)
-    audit.record(
-        "two_factor.enrolled",
-        object_type="user",
-        object_id=user.id,
-        actor=audit.as_actor(origin).acting_as(user),
-    )
+    audit.record_by_holder("two_factor.enrolled", user, origin)
     _tell_user(user, "Two-step sign-in was set up on your Engage account")
     return codes
 
@@ -223,12 +203,7 @@ def verify(user_id: int, code: str, *, origin=audit.SYSTEM) -> User:
 def confirm_identity(user_id: int, code: str, *, origin=audit.SYSTEM) -> User:
     """A signed-in person gives a fresh code before a sensitive screen."""
     user = _verify(user_id, code, origin)
-    audit.record(
-        "identity.confirmed",
-        object_type="user",
-        object_id=user.id,
-        actor=audit.as_actor(origin).acting_as(user),
-    )
+    audit.record_by_holder("identity.confirmed", user, origin)
     return user
 
 
@@ -246,12 +221,7 @@ def _verify(user_id: int, code: str, origin) -> User:
             return user
     elif len(cleaned) == RECOVERY_CODE_LENGTH and _use_recovery_code(user, cleaned):
         clear_failures(user)
-        audit.record(
-            "two_factor.recovery_code_used",
-            object_type="user",
-            object_id=user.id,
-            actor=audit.as_actor(origin).acting_as(user),
-        )
+        audit.record_by_holder("two_factor.recovery_code_used", user, origin)
         _tell_user(user, "A recovery code was used to sign in to your Engage account")
         return user
     _refused(user, origin)
@@ -260,14 +230,19 @@ def _verify(user_id: int, code: str, origin) -> User:
     raise ServiceError({"code": locked_message() if is_locked(user) else CODE_ERROR})
 
 
+def _require_current_code(user: User, code: str, origin, wrong: str) -> None:
+    """The authenticator's current code, not used before; otherwise the failure is kept
+    (committed, and counted towards the lock) and the code refused with `wrong`."""
+    step = _matching_step(_secret(user), _clean(code))
+    if step is None or not _claim_step(user, step):
+        _refused(user, origin)
+        db.session.commit()  # the failure counts even though the step is refused
+        raise ServiceError({"code": locked_message() if is_locked(user) else wrong})
+
+
 def _refused(user: User, origin) -> None:
     """A wrong code: audited, and counted towards the lock."""
-    audit.record(
-        "two_factor.code_refused",
-        object_type="user",
-        object_id=user.id,
-        actor=audit.as_actor(origin).acting_as(user),
-    )
+    audit.record_by_holder("two_factor.code_refused", user, origin)
     register_failure(user, origin=origin)
 
 
@@ -331,24 +306,9 @@ def regenerate_recovery_codes(user_id: int, code: str, *, origin=audit.SYSTEM) -
     user = db.session.get(User, user_id)
     if is_locked(user):
         raise ServiceError({"code": locked_message()})
-    step = _matching_step(_secret(user), _clean(code))
-    if step is None or not _claim_step(user, step):
-        _refused(user, origin)
-        db.session.commit()
-        raise ServiceError(
-            {
-                "code": locked_message()
-                if is_locked(user)
-                else "Enter the 6-digit code from your authenticator app"
-            }
-        )
+    _require_current_code(user, code, origin, "Enter the 6-digit code from your authenticator app")
     codes = _replace_recovery_codes(user)
-    audit.record(
-        "two_factor.recovery_codes_replaced",
-        object_type="user",
-        object_id=user.id,
-        actor=audit.as_actor(origin).acting_as(user),
-    )
+    audit.record_by_holder("two_factor.recovery_codes_replaced", user, origin)
     _tell_user(user, "New recovery codes were made for your Engage account")
     return codes
 

@@ -79,6 +79,17 @@ def record(
     return event
 
 
+def record_by_holder(action: str, user: User, origin: Actor | None = None) -> AuditEvent:
+    """An event about an account, done by its holder (signing in, setting up two-step
+    sign-in...), from where `origin` (the request's Actor) says."""
+    return record(
+        action,
+        actor=as_actor(origin).acting_as(user),
+        object_type="user",
+        object_id=user.id,
+    )
+
+
 @transactional
 def record_now(action: str, **fields) -> AuditEvent:
     """An audit row in its own transaction, for reads (viewing a story) that change nothing."""

@@ -256,18 +256,18 @@ def submit_story(
         )
         if submission.contact.email:
             outbox.queue_receipt_confirmation(submission.contact.email, receipt_code, language)
-    if entered_by is not None:
-        # Staff and group contacts entering a story for someone are audited; a resident's
-        # own story is not (they are anonymous, and the audit log is about staff).
-        db.session.flush()
-        audit.record(
-            "submission.entered",
-            actor=entered_by,
-            object_type="submission",
-            object_id=submission.id,
-            detail=channel.value,
-        )
     try:
+        if entered_by is not None:
+            # Staff and group contacts entering a story for someone are audited; a
+            # resident's own story is not (they are anonymous; the log is about staff).
+            db.session.flush()  # the story's id, and the unique receipt checked here
+            audit.record(
+                "submission.entered",
+                actor=entered_by,
+                object_type="submission",
+                object_id=submission.id,
+                detail=channel.value,
+            )
         db.session.commit()
     except IntegrityError:
         # The same form sent twice at once: the other request stored it first.

@@ -259,6 +259,29 @@ def test_the_same_receipt_code_stores_the_story_once(ctx):
     assert db.session.get(Submission, first.id).story == STORY
 
 
+def test_a_story_entered_twice_at_once_is_stored_once(ctx, monkeypatch):
+    """An officer's double click: the second request passes the "already stored?" check
+    before the first commits, and meets the unique receipt when it writes."""
+    from engage.models import AuditEvent, Role
+
+    officer = factories.user(role=Role.ENGAGEMENT_OFFICER)
+    code = receipts.new_code()
+    first = submit(code=code, channel=Channel.OFFICER_PHONE, entered_by=officer)
+    real_find = intake.find_by_receipt
+    calls = []
+
+    def not_yet_stored(typed):
+        calls.append(typed)
+        return None if len(calls) == 1 else real_find(typed)
+
+    monkeypatch.setattr(intake, "find_by_receipt", not_yet_stored)
+    second = submit(code=code, channel=Channel.OFFICER_PHONE, entered_by=officer)
+    assert second.id == first.id
+    assert count(Submission) == 1
+    entered = select(func.count()).where(AuditEvent.action == "submission.entered")
+    assert db.session.scalar(entered) == 1
+
+
 def test_a_repeated_submission_is_returned_even_when_the_repeat_would_be_invalid(ctx):
     code = receipts.new_code()
     first = submit(code=code)
