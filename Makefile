@@ -35,7 +35,7 @@ extract-messages: $(VENV)/.installed ## Collect new translatable text into the c
 run: bootstrap ## Run the site on SQLite with demo data at http://127.0.0.1:5000
 	ENGAGE_ENV=development $(ENGAGE) db upgrade
 	ENGAGE_ENV=development LOG_LEVEL=WARNING $(ENGAGE) demo load
-	ENGAGE_ENV=development $(ENGAGE) run --host $(HOST) --port $(PORT)
+	ENGAGE_ENV=development SITE_URL=http://$(HOST):$(PORT) $(ENGAGE) run --host $(HOST) --port $(PORT)
 
 check-browser:
 	@test -x "$(CHROMIUM)" || { \

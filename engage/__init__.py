@@ -108,10 +108,14 @@ def _register_request_hooks(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from engage.admin import bp as admin_bp
     from engage.auth import bp as auth_bp
+    from engage.digests import bp as digests_bp
     from engage.groups import bp as groups_bp
+    from engage.meeting_packs import bp as packs_bp
+    from engage.meetings import bp as meetings_bp
     from engage.moderation import bp as moderation_bp
     from engage.officer import bp as officer_bp
     from engage.public import bp as public_bp
+    from engage.routing import bp as routing_bp
     from engage.staff import bp as staff_bp
     from engage.stories import bp as stories_bp
 
@@ -123,3 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(routing_bp)
+    app.register_blueprint(digests_bp)
+    app.register_blueprint(packs_bp)

@@ -36,6 +36,31 @@ ACTIONS: dict[str, str] = {
     "membership.added": "Added a membership",
     "membership.updated": "Changed a membership",
     "membership.ended": "Ended a membership",
+    # Routing and digests
+    "routing_rule.added": "Added a routing rule",
+    "routing_rule.changed": "Changed a routing rule",
+    "routing_rule.ended": "Ended a routing rule",
+    "routing.replayed": "Replayed the routing rules over a period",
+    "digest.issued": "Issued a working group's digest",
+    "digest.cadence_set": "Set how often a group's digest is issued",
+    "digest.delivery_chosen": "Chose how to receive digests",
+    "pack.built": "Built a version of a meeting pack",
+    "pack.published": "Published a meeting pack to members",
+    # Meetings
+    "meeting.scheduled": "Scheduled a meeting",
+    "meeting.updated": "Changed a meeting",
+    "meeting.cancelled": "Cancelled a meeting",
+    "agenda_item.added": "Added an agenda item",
+    "agenda_item.updated": "Changed an agenda item",
+    "agenda_item.removed": "Took an item off an agenda",
+    "agenda_item.moved": "Moved an agenda item",
+    "paper.uploaded": "Uploaded a paper",
+    "paper.removed": "Removed a paper",
+    "attendance.recorded": "Recorded who attended a meeting",
+    "minutes.saved": "Saved a meeting's minutes",
+    "decision.recorded": "Recorded a decision",
+    "action.raised": "Recorded an action",
+    "action.updated": "Updated an action",
     # Accounts and signing in
     "user.created": "Created an account",
     "sign_in.succeeded": "Signed in",
@@ -84,6 +109,11 @@ RECORD_KINDS = {
     "user": "Account",
     "group": "Community group",
     "membership": "Membership",
+    "meeting": "Meeting",
+    "agenda_item": "Agenda item",
+    "paper": "Paper",
+    "decision": "Decision",
+    "action": "Meeting action",
 }
 
 
@@ -149,6 +179,69 @@ def _enum_label(kind: type, value: str) -> str:
         return value
 
 
+MEETING_FIELDS = {
+    "starts_at": "date and time",
+    "place": "place",
+    "online_link": "online link",
+    "status": "status",
+    "title": "title",
+    "description": "description",
+    "lead": "who introduces it",
+}
+
+
+def _meeting_detail(p: dict[str, str]) -> str:
+    changed = [MEETING_FIELDS.get(name, name) for name in p.get("changed", "").split(",")]
+    return "Changed: " + ", ".join(changed)
+
+
+def _meeting_scheduled(p: dict[str, str]) -> str:
+    words = f"{p.get('body', '')}, {p.get('on', '')}"
+    if "series" in p:
+        words += f" (one of {p['series']} scheduled together)"
+    return words
+
+
+def _paper_uploaded(p: dict[str, str]) -> str:
+    kind, size, item = p.get("kind", ""), p.get("size", ""), p.get("item", "")
+    return f"{kind.upper()}, {size} bytes, agenda item {item}"
+
+
+def _attendance(p: dict[str, str]) -> str:
+    counts = [
+        ("present", "present"),
+        ("substitute", "substitute attended"),
+        ("apologies", "apologies"),
+        ("absent", "absent"),
+    ]
+    return ", ".join(f"{p.get(key, '0')} {words}" for key, words in counts)
+
+
+def _action_updated(p: dict[str, str]) -> str:
+    from engage.models import ActionStatus
+
+    return (
+        f"{_enum_label(ActionStatus, p.get('from', ''))} to "
+        f"{_enum_label(ActionStatus, p.get('to', '')).lower()}"
+    )
+
+
+def _slugs(value: str) -> str:
+    return value.replace(",", ", ").replace("_", " ")
+
+
+def _rule(p: dict[str, str]) -> str:
+    areas = p.get("areas", "all")
+    return (
+        f"To body {p.get('body', '')}; themes: {_slugs(p.get('themes', ''))}; "
+        f"areas: {'every area' if areas == 'all' else _slugs(areas)}"
+    )
+
+
+def _plural(count: str, one: str, many: str) -> str:
+    return f"{count} {one if count == '1' else many}"
+
+
 SIGN_IN_FAILURES = {
     "wrong password": "Wrong password",
     "no such account": "No account has that email address",
@@ -164,6 +257,36 @@ PAIR_DETAILS: dict[str, Callable[[dict[str, str]], str]] = {
     "submission.duplicate": lambda p: f"Duplicate of story {p.get('of', '')}",
     "safeguarding.flagged": _flagged,
     "safeguarding.closed": lambda p: f"Concern {p.get('flag', '')}",
+    **{action: _meeting_detail for action in ("meeting.updated", "agenda_item.updated")},
+    "meeting.scheduled": _meeting_scheduled,
+    "agenda_item.moved": lambda p: f"Moved {p.get('direction', '')} to {p.get('position', '')}",
+    "paper.uploaded": _paper_uploaded,
+    "attendance.recorded": _attendance,
+    "action.updated": _action_updated,
+    "routing_rule.added": _rule,
+    "routing_rule.changed": _rule,
+    "routing.replayed": lambda p: (
+        f"Approved {p.get('from', '')} to {p.get('to', '')}: "
+        f"{_plural(p.get('joined', '0'), 'story', 'stories')} joined a group, "
+        f"{p.get('left', '0')} left"
+    ),
+    "digest.issued": lambda p: (
+        f"Body {p.get('body', '')}: {_plural(p.get('stories', '0'), 'story', 'stories')}, "
+        f"{_plural(p.get('emails', '0'), 'email', 'emails')}"
+    ),
+    "digest.cadence_set": lambda p: (
+        f"{_slugs(p.get('cadence', '')).capitalize()}; empty digests "
+        f"{'emailed' if p.get('send_empty') == 'True' else 'not emailed'}"
+    ),
+    "digest.delivery_chosen": lambda p: (
+        "By email and in the site" if p.get("email") == "yes" else "In the site only"
+    ),
+    "pack.built": lambda p: (
+        f"Meeting {p.get('meeting', '')}, version {p.get('version', '')}: "
+        f"{_plural(p.get('stories', '0'), 'story', 'stories')}; PDF "
+        f"{'made' if p.get('pdf') == 'yes' else 'failed'}"
+    ),
+    "pack.published": lambda p: f"Meeting {p.get('meeting', '')}, version {p.get('version', '')}",
 }
 PLAIN_DETAILS: dict[str, Callable[[str], str]] = {
     "user.created": role_words,

@@ -178,6 +178,33 @@ def outbox() -> None:
     """Outgoing email."""
 
 
+@main.group()
+def digests() -> None:
+    """Working groups' themed digests."""
+
+
+@digests.command("issue")
+@with_appcontext
+def issue_digests() -> None:
+    """Issue every digest due now on its group's cadence and queue its emails (Celery
+    beat runs this daily in production; run it by hand, or from cron, in the embedded
+    default). Then `engage outbox deliver` sends anything that did not go at once."""
+    from engage.services.common import outbox as outbox_service
+    from engage.services.digests import issuing
+
+    issued = issuing.issue_due()
+    for digest in issued:
+        click.echo(
+            f"{digest.body.name}: {digest.stories_when_issued} stor"
+            f"{'y' if digest.stories_when_issued == 1 else 'ies'}, "
+            f"{digest.emails_queued} email(s) queued."
+        )
+    if not issued:
+        click.echo("No digest is due.")
+    sent, failed = outbox_service.deliver_due()
+    click.echo(f"Sent {sent} message(s); {failed} failed and will be retried.")
+
+
 @main.command("tag-pending")
 @with_appcontext
 def tag_pending() -> None:

@@ -26,6 +26,14 @@ def format_date(value: date | datetime | None, missing: str = "Not set") -> str:
     return babel_format_date(value, "d MMMM y", locale=locale or "en")
 
 
+def format_month(value: date | None) -> str:
+    """March 2027."""
+    if value is None:
+        return ""
+    locale = get_locale() if has_request_context() else None
+    return babel_format_date(value, "MMMM y", locale=locale or "en")
+
+
 def format_time(value: datetime | None) -> str:
     """14:05, in UK time."""
     if value is None:

@@ -176,6 +176,12 @@ class BaseConfig:
     # Email through the outbox: written to instance/outbox/ locally, SMTP in production.
     MAIL_BACKEND = "file"
     MAIL_FROM = "Race Equity Taskforce <engage@localhost>"
+    # The site's address, for links in email sent by scheduled work (no request to go by).
+    SITE_URL = "http://127.0.0.1:5000"
+    # Disclosure control for counts about people (engage.services.common.disclosure):
+    # the ONS "10-5" rule unless the data protection officer decides otherwise.
+    DISCLOSURE_THRESHOLD = 10
+    DISCLOSURE_ROUNDING = 5
     MAIL_SERVER = "localhost"
     MAIL_PORT = 25
     MAIL_USE_TLS = False
@@ -208,6 +214,9 @@ class BaseConfig:
         self.MAIL_FILE_DIR = str(INSTANCE_DIR / "outbox")
         self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", self.MAIL_BACKEND)
         self.MAIL_FROM = os.environ.get("MAIL_FROM", self.MAIL_FROM)
+        self.SITE_URL = os.environ.get("SITE_URL", self.SITE_URL)
+        self.DISCLOSURE_THRESHOLD = _env_int("DISCLOSURE_THRESHOLD", self.DISCLOSURE_THRESHOLD)
+        self.DISCLOSURE_ROUNDING = _env_int("DISCLOSURE_ROUNDING", self.DISCLOSURE_ROUNDING)
         self.MAIL_SERVER = os.environ.get("MAIL_SERVER", self.MAIL_SERVER)
         self.MAIL_PORT = _env_int("MAIL_PORT", self.MAIL_PORT)
         self.MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", self.MAIL_USE_TLS)

@@ -61,7 +61,10 @@ INVENTORY: dict[str, TableEntry] = {
     "bodies": TableEntry(
         "the Taskforce and its groups",
         REFERENCE_RETENTION,
-        {"reference": ["id", "slug", "name", "kind", "description", "theme_id", "active"]},
+        {
+            "reference": ["id", "slug", "name", "kind", "description", "theme_id", "active"],
+            "operational": ["quorum", "digest_cadence", "digest_send_empty"],
+        },
     ),
     "privacy_notices": TableEntry(
         "proof of what residents were told",
@@ -86,6 +89,7 @@ INVENTORY: dict[str, TableEntry] = {
                 "password_changed_at",
                 "totp_confirmed_at",
                 "totp_last_step",
+                "digests_by_email",
                 "failed_sign_ins",
                 "locked_until",
             ],
@@ -286,8 +290,10 @@ INVENTORY: dict[str, TableEntry] = {
                 "priority",
                 "claimed_by",
                 "claimed_until",
+                "digest_id",
             ],
-            "personal": ["to_address", "subject", "body"],
+            # A digest's HTML part carries redacted words residents agreed to share.
+            "personal": ["to_address", "subject", "body", "html_body"],
             "security": ["receipt_hash", "secret"],
         },
     ),
@@ -341,6 +347,172 @@ INVENTORY: dict[str, TableEntry] = {
                 "lead_email",
             ],
             "special": ["concern", "action_taken"],
+        },
+    ),
+    # Routing, digests, meetings and packs (issue 11).
+    "confirmed_themes": TableEntry(
+        "the themes an officer confirmed for a story, for routing and counts",
+        "with the story (deleted with it)",
+        {"operational": ["submission_id", "theme_id"]},
+    ),
+    "routing_rules": TableEntry(
+        "which themes and areas go to which working group",
+        "kept (ended, not deleted) so every route can say which rule sent it",
+        {
+            "operational": [
+                "id",
+                "body_id",
+                "active",
+                "created_by_id",
+                "created_at",
+                "updated_at",
+                "version",
+            ],
+            "personal": ["note"],
+        },
+    ),
+    "routing_rule_themes": TableEntry(
+        "a rule's themes", "with the rule", {"operational": ["rule_id", "theme_id"]}
+    ),
+    "routing_rule_areas": TableEntry(
+        "a rule's areas", "with the rule", {"operational": ["rule_id", "local_authority_id"]}
+    ),
+    "story_routes": TableEntry(
+        "a story sent to a working group",
+        "deleted when the story is withdrawn or no longer shared",
+        {"operational": ["id", "submission_id", "body_id", "rule_id", "routed_at"]},
+    ),
+    "digests": TableEntry(
+        "a working group's digest: its period only (the content is read afresh)",
+        "kept as the record of what was issued",
+        {
+            "operational": [
+                "id",
+                "body_id",
+                "period_start",
+                "period_end",
+                "issued_at",
+                "stories_when_issued",
+                "emails_queued",
+            ]
+        },
+    ),
+    "digest_reads": TableEntry(
+        "which digests a member has opened",
+        "with the account",
+        {"operational": ["digest_id", "user_id", "read_at"]},
+    ),
+    "meetings": TableEntry(
+        "meetings of the Taskforce and its groups (public task)",
+        "kept as the body's record",
+        {
+            "operational": [
+                "id",
+                "body_id",
+                "starts_at",
+                "status",
+                "created_at",
+                "updated_at",
+                "version",
+            ],
+            "reference": ["place", "online_link"],
+            "personal": ["minutes"],
+        },
+    ),
+    "agenda_items": TableEntry(
+        "a meeting's agenda",
+        "with the meeting",
+        {
+            "operational": ["id", "meeting_id", "position"],
+            "personal": ["title", "description", "lead"],
+        },
+    ),
+    "papers": TableEntry(
+        "papers for agenda items",
+        "with the meeting",
+        {
+            "operational": [
+                "id",
+                "agenda_item_id",
+                "content_type",
+                "size",
+                "uploaded_by_id",
+                "uploaded_at",
+            ],
+            "personal": ["title", "filename", "content"],
+        },
+    ),
+    "attendance": TableEntry(
+        "who attended a meeting, in which seat",
+        "with the meeting",
+        {
+            "operational": [
+                "id",
+                "meeting_id",
+                "membership_id",
+                "status",
+                "substitute_membership_id",
+                "recorded_at",
+            ]
+        },
+    ),
+    "decisions": TableEntry(
+        "what a meeting decided",
+        "kept as the body's record",
+        {
+            "operational": ["id", "meeting_id", "agenda_item_id", "recorded_by_id", "recorded_at"],
+            "personal": ["text"],
+        },
+    ),
+    "meeting_actions": TableEntry(
+        "actions agreed at meetings, carried until closed",
+        "kept as the body's record",
+        {
+            "operational": [
+                "id",
+                "body_id",
+                "meeting_id",
+                "agenda_item_id",
+                "due_on",
+                "status",
+                "closed_on",
+                "created_at",
+                "version",
+            ],
+            "personal": ["description", "owner"],
+        },
+    ),
+    "action_updates": TableEntry(
+        "an action's status history",
+        "with the action",
+        {
+            "operational": [
+                "id",
+                "action_id",
+                "meeting_id",
+                "status",
+                "recorded_by_id",
+                "recorded_at",
+            ],
+            "personal": ["note"],
+        },
+    ),
+    "meeting_packs": TableEntry(
+        "built versions of meeting packs (redacted, consented words only)",
+        "kept as the body's record; a withdrawn story is left out when shown and its PDF rebuilt",
+        {
+            "operational": [
+                "id",
+                "meeting_id",
+                "version",
+                "story_ids",
+                "pdf_error",
+                "built_by_id",
+                "built_at",
+                "published_at",
+                "published_by_id",
+            ],
+            "personal": ["content", "pdf"],
         },
     ),
 }

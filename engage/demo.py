@@ -262,6 +262,9 @@ def load_demo_data() -> str:
         _load_register(actor, clock.today())
         _load_groups(clock.today())
         _load_stories()
+        from engage import demo_flow
+
+        demo_flow.load(clock.today())
     return (
         f"Demo data ready: {created} new account(s); register "
         f"{'already loaded' if register_loaded else 'loaded'}. "

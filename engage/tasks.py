@@ -34,6 +34,9 @@ def init_celery(app: Flask) -> Celery:
             "deliver-outbox": {"task": "engage.tasks.deliver_outbox", "schedule": 60.0},
             "retry-tagging": {"task": "engage.tasks.retry_tagging", "schedule": 300.0},
             "purge-outbox": {"task": "engage.tasks.purge_outbox", "schedule": 24 * 3600.0},
+            # Hourly: a digest falls due at a London midnight or a week before a meeting;
+            # issuing is idempotent, so running often only makes it prompt.
+            "issue-digests": {"task": "engage.tasks.issue_digests", "schedule": 3600.0},
         },
         timezone="Europe/London",
     )
@@ -47,6 +50,13 @@ def deliver_outbox() -> tuple[int, int]:
     from engage.services.common import outbox
 
     return outbox.deliver_due()
+
+
+@shared_task(name="engage.tasks.issue_digests")
+def issue_digests() -> int:
+    from engage.services.digests import issuing
+
+    return len(issuing.issue_due())
 
 
 @shared_task(name="engage.tasks.purge_outbox")

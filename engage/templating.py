@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from flask import Flask, request
@@ -9,7 +10,7 @@ from flask_babel import format_decimal
 from flask_login import current_user
 
 from engage import labels
-from engage.clock import format_date, format_time
+from engage.clock import format_date, format_month, format_time
 from engage.models import Purpose
 from engage.models.submissions import CHANGE_MAX_LENGTH, STORY_MAX_LENGTH
 from engage.navigation import links_for
@@ -47,12 +48,26 @@ def this_page_url(**args: str) -> str:
     return "?" + urlencode([(k, v) for k, values in query.items() for v in values])
 
 
+def chart_rows(block: dict) -> list[list]:
+    """A chart's numbers as table rows: one per label, a column per series."""
+    return [
+        [label, *(series["values"][i] for series in block["series"])]
+        for i, label in enumerate(block["labels"])
+    ]
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["time"] = format_time
+    app.jinja_env.filters["month"] = format_month
+    app.jinja_env.filters["id_of"] = id
+    app.jinja_env.globals["chart_rows"] = chart_rows
+    app.jinja_env.filters["channel_label"] = lambda code: labels.label(labels.CHANNEL, code, "")
     app.jinja_env.filters["number"] = format_decimal
     app.jinja_env.filters["translated"] = translated
     app.jinja_env.globals["limits"] = TEXT_LIMITS
+    # A period's end is the first moment after it: its last day is a second before.
+    app.jinja_env.globals["one_second"] = timedelta(seconds=1)
     app.jinja_env.globals["this_page_url"] = this_page_url
     app.jinja_env.globals["redraw_reason"] = redraw_reason
     app.jinja_env.globals["channel_labels"] = labels.CHANNEL

@@ -179,7 +179,24 @@ def ids(app):
         db.session.commit()
         story = factories.submission()
         raised = factories.safeguarding_flag(story)
+        meeting = factories.meeting()
+        item = factories.agenda_item(meeting.id)
+        meeting_ids = {
+            "meeting_id": meeting.id,
+            "agenda_item_id": item.id,
+            "paper_id": factories.paper(item.id).id,
+            "action_id": factories.meeting_action(meeting.id).id,
+        }
+        working_group = factories.working_group("Access test group")
+        routing_ids = {
+            "rule_id": factories.routing_rule(working_group, ["housing"]).id,
+            "body_id": working_group.id,
+            "digest_id": factories.digest(working_group).id,
+            "pack_id": factories.meeting_pack(meeting.id).id,
+        }
         return {
+            **meeting_ids,
+            **routing_ids,
             "membership_id": factories.membership().id,
             "group_id": group.id,
             "submission_id": story.id,

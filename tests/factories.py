@@ -167,3 +167,167 @@ def safeguarding_flag(story, *, officer: User | None = None, category: str = "ri
         concern="They say they feel unsafe at home.",
         link="http://localhost/moderation/1",
     )
+
+
+# Routing and digests -------------------------------------------------------------
+
+
+def working_group(name: str = "Housing working group", theme_slug: str | None = None) -> Body:
+    from engage.models import BodyKind, Theme
+
+    slug = name.lower().replace(" ", "-")
+    found = db.session.scalar(select(Body).where(Body.slug == slug))
+    if found is not None:
+        return found
+    theme = db.session.scalar(select(Theme).where(Theme.slug == theme_slug)) if theme_slug else None
+    group = Body(slug=slug, name=name, kind=BodyKind.WORKING_GROUP, theme=theme)
+    db.session.add(group)
+    db.session.commit()
+    return group
+
+
+def routing_rule(group: Body, theme_slugs: list[str], area_names: list[str] = ()):
+    from engage.models import Theme
+    from engage.services.common.audit import SYSTEM
+    from engage.services.digests import routing
+
+    themes = db.session.scalars(select(Theme.id).where(Theme.slug.in_(theme_slugs))).all()
+    areas = [authority(name).id for name in area_names]
+    return routing.add_rule(
+        routing.RuleInput(body_id=group.id, theme_ids=list(themes), area_ids=areas),
+        actor=SYSTEM,
+    )
+
+
+def digest(group: Body, days: int = 30):
+    from engage.models import Digest
+
+    end = utcnow()
+    found = Digest(body_id=group.id, period_start=end - timedelta(days=days), period_end=end)
+    db.session.add(found)
+    db.session.commit()
+    return found
+
+
+def meeting_pack(meeting_id: int, *, published: bool = False):
+    """A small built pack (no PDF yet: it is made when first downloaded)."""
+    import json
+
+    from engage.models import MeetingPack
+
+    content = {
+        "title": "Test meeting pack",
+        "subtitle": "Meeting on 1 January 2027",
+        "version_label": "Version 1",
+        "sections": [{"heading": "Agenda", "blocks": [{"type": "paragraph", "text": "Hello"}]}],
+    }
+    pack = MeetingPack(
+        meeting_id=meeting_id,
+        version=1,
+        content=json.dumps(content),
+        published_at=utcnow() if published else None,
+    )
+    db.session.add(pack)
+    db.session.commit()
+    return pack
+
+
+def approved_story(
+    text: str = STORY,
+    *,
+    themes: list[str] = ("housing",),
+    officer: User | None = None,
+    summary: str | None = "A resident describes damp and repairs that never came.",
+    area: str | None = None,
+    **fields,
+):
+    """A story taken through moderation to approval, as an officer would."""
+    from engage.services.stories import moderation
+
+    if area is not None:
+        fields["local_authority_id"] = authority(area).id
+    story = submission(text, **fields)
+    officer = (
+        officer
+        or db.session.scalar(select(User).where(User.email == "approver@test.example"))
+        or user(role=Role.ENGAGEMENT_OFFICER, email="approver@test.example")
+    )
+    story = moderation.claim(story.id, officer)
+    decisions = {p.id: True for p in story.pii_proposals}
+    story = moderation.confirm_redaction(
+        story.id, officer, story.version, decisions, most_of_story_confirmed=True
+    )
+    story = moderation.confirm_themes(story.id, officer, story.version, list(themes))
+    if summary:
+        story = moderation.save_summary(story.id, officer, story.version, summary)
+    story = moderation.approve(story.id, officer, story.version)
+    db.session.expire_all()
+    return db.session.get(type(story), story.id)
+
+
+def meeting(
+    *,
+    body_slug: str = "taskforce",
+    on: date = date(2026, 10, 15),
+    at: str = "14:00",
+    place: str = "Council House, Birmingham",
+    online_link: str = "",
+    held: bool = False,
+    actor: User | None = None,
+):
+    """A meeting of a body, scheduled (or already held) at a UK date and time."""
+    from datetime import time
+
+    from engage.models import MeetingStatus
+    from engage.services.meetings import meetings
+
+    actor = actor or db.session.scalar(select(User)) or user()
+    hours, minutes = (int(part) for part in at.split(":"))
+    return meetings.schedule(
+        meetings.MeetingInput(
+            body_id=body(body_slug).id,
+            on=on,
+            at=time(hours, minutes),
+            place=place,
+            online_link=online_link,
+            status=MeetingStatus.HELD if held else MeetingStatus.SCHEDULED,
+        ),
+        actor=actor,
+        today=max(on, date(2026, 11, 23)),
+    )
+
+
+def agenda_item(meeting_id: int, title: str = "Welcome and apologies", **fields):
+    from engage.services.meetings import agenda
+
+    actor = db.session.scalar(select(User)) or user()
+    return agenda.add_item(meeting_id, agenda.AgendaItemInput(title=title, **fields), actor=actor)
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def paper(item_id: int, *, filename: str = "Terms of reference.pdf", content: bytes = PDF):
+    from engage.services.meetings import agenda
+
+    actor = db.session.scalar(select(User)) or user()
+    return agenda.upload_paper(
+        item_id, agenda.PaperInput(filename=filename, content=content), actor=actor
+    )
+
+
+def meeting_action(
+    meeting_id: int,
+    description: str = "Write to the transport authority about the 50 bus",
+    *,
+    owner: str = "The Secretariat",
+    due_on: date | None = None,
+):
+    from engage.services.meetings import actions
+
+    actor = db.session.scalar(select(User)) or user()
+    return actions.raise_action(
+        meeting_id,
+        actions.ActionInput(description=description, owner=owner, due_on=due_on),
+        actor=actor,
+    )

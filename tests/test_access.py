@@ -3,7 +3,7 @@
 import pytest
 
 from engage.models import Role
-from engage.permissions import FRAMEWORK_ENDPOINTS, SECRETARIAT_ROLES
+from engage.permissions import FRAMEWORK_ENDPOINTS, SECRETARIAT_ROLES, STAFF_ROLES
 from tests.helpers import csrf_token, submit_form
 
 PUBLIC_ENDPOINTS = {
@@ -47,6 +47,7 @@ OFFICERS = frozenset({Role.ENGAGEMENT_OFFICER, Role.ADMIN})
 GROUP_CONTACTS = frozenset({Role.GROUP_CONTACT})
 ADMINS = frozenset({Role.ADMIN})
 ANY_ACCOUNT = frozenset(Role)
+STAFF = frozenset(STAFF_ROLES)
 STAFF_MATRIX = {
     "staff.home": ("/staff/", ANY_ACCOUNT),
     "admin.register": ("/admin/memberships", SECRETARIAT_ONLY),
@@ -70,6 +71,27 @@ STAFF_MATRIX = {
     "admin.unlock": ("/admin/users/{user_id}/unlock", ADMINS),
     "admin.send_reset_link": ("/admin/users/{user_id}/send-reset-link", ADMINS),
     "admin.equality_answers": ("/admin/stories/{submission_id}/equality", ADMINS),
+    "routing.rules": ("/routing/", SECRETARIAT_ONLY),
+    "routing.add_rule": ("/routing/rules/new", SECRETARIAT_ONLY),
+    "routing.edit_rule": ("/routing/rules/{rule_id}/edit", SECRETARIAT_ONLY),
+    "routing.end_rule": ("/routing/rules/{rule_id}/end", SECRETARIAT_ONLY),
+    "routing.replay": ("/routing/replay", SECRETARIAT_ONLY),
+    "routing.unrouted": ("/routing/unrouted", SECRETARIAT_ONLY),
+    # Every staff account has a digests page (a member's own groups; empty otherwise);
+    # a digest itself opens only for its group's members and the secretariat (404 else).
+    "digests.index": ("/digests/", STAFF),
+    "digests.show": ("/digests/{digest_id}", STAFF),
+    "digests.issue_now": ("/digests/issue", SECRETARIAT_ONLY),
+    "digests.settings": ("/digests/groups/{body_id}/settings", SECRETARIAT_ONLY),
+    "digests.email_choice": ("/digests/email-choice", STAFF),
+    # Packs: the secretariat builds and publishes; a member reads the published version
+    # of their body's pack (404 to anyone else, as if it did not exist).
+    "packs.index": ("/packs/", STAFF),
+    "packs.versions": ("/packs/meetings/{meeting_id}", SECRETARIAT_ONLY),
+    "packs.build": ("/packs/meetings/{meeting_id}/build", SECRETARIAT_ONLY),
+    "packs.publish": ("/packs/{pack_id}/publish", SECRETARIAT_ONLY),
+    "packs.show": ("/packs/{pack_id}", STAFF),
+    "packs.pdf": ("/packs/{pack_id}/pack.pdf", STAFF),
     "moderation.queue": ("/moderation/", OFFICERS),
     "moderation.urgent": ("/moderation/urgent", OFFICERS),
     "moderation.review": ("/moderation/{submission_id}", OFFICERS),
@@ -92,6 +114,29 @@ STAFF_MATRIX = {
     "groups.group_home": ("/group/", GROUP_CONTACTS),
     "groups.group_story": ("/group/stories/new", GROUP_CONTACTS),
     "groups.group_story_sent": ("/group/stories/sent", GROUP_CONTACTS),
+    # Meetings
+    "meetings.index": ("/meetings/", SECRETARIAT_ONLY),
+    "meetings.schedule": ("/meetings/new", SECRETARIAT_ONLY),
+    "meetings.schedule_year": ("/meetings/year", SECRETARIAT_ONLY),
+    "meetings.attendance_rates": ("/meetings/attendance-rates", SECRETARIAT_ONLY),
+    "meetings.meeting": ("/meetings/{meeting_id}", SECRETARIAT_ONLY),
+    "meetings.edit": ("/meetings/{meeting_id}/edit", SECRETARIAT_ONLY),
+    "meetings.cancel": ("/meetings/{meeting_id}/cancel", SECRETARIAT_ONLY),
+    "meetings.add_agenda_item": ("/meetings/{meeting_id}/agenda/new", SECRETARIAT_ONLY),
+    "meetings.edit_agenda_item": ("/meetings/agenda/{agenda_item_id}/edit", SECRETARIAT_ONLY),
+    "meetings.remove_agenda_item": (
+        "/meetings/agenda/{agenda_item_id}/remove",
+        SECRETARIAT_ONLY,
+    ),
+    "meetings.move_agenda_item": ("/meetings/agenda/{agenda_item_id}/move", SECRETARIAT_ONLY),
+    "meetings.upload_paper": ("/meetings/agenda/{agenda_item_id}/papers/new", SECRETARIAT_ONLY),
+    "meetings.download_paper": ("/meetings/papers/{paper_id}", SECRETARIAT_ONLY),
+    "meetings.remove_paper": ("/meetings/papers/{paper_id}/remove", SECRETARIAT_ONLY),
+    "meetings.record_attendance": ("/meetings/{meeting_id}/attendance", SECRETARIAT_ONLY),
+    "meetings.edit_minutes": ("/meetings/{meeting_id}/minutes", SECRETARIAT_ONLY),
+    "meetings.add_decision": ("/meetings/{meeting_id}/decisions/new", SECRETARIAT_ONLY),
+    "meetings.add_action": ("/meetings/{meeting_id}/actions/new", SECRETARIAT_ONLY),
+    "meetings.update_action": ("/meetings/actions/{action_id}/update", SECRETARIAT_ONLY),
 }
 # POST-only endpoints: checked with a POST that carries a valid CSRF token.
 POST_ONLY = {
@@ -115,6 +160,12 @@ POST_ONLY = {
     "officer.verify_group",
     "officer.reject_group",
     "officer.record_engagement",
+    "routing.end_rule",
+    "digests.issue_now",
+    "digests.email_choice",
+    "packs.build",
+    "packs.publish",
+    "meetings.move_agenda_item",
 }
 
 

@@ -9,14 +9,27 @@ slip past by having no example."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
 
 from engage.extensions import db
-from engage.models import AuditEvent, CommunityGroup, GroupStatus, GroupType, Role, User
+from engage.models import (
+    AuditEvent,
+    Body,
+    CommunityGroup,
+    GroupStatus,
+    GroupType,
+    Membership,
+    MembershipRole,
+    Person,
+    Role,
+    Theme,
+    User,
+)
 from engage.models.base import utcnow
 from tests import factories
 from tests.helpers import error_summary, page, sign_in, totp_code
@@ -93,6 +106,9 @@ class Walk:
             if element.name == "button" or kind == "submit":
                 if element.get("value") is not None:
                     data[name] = element["value"]
+            elif kind == "file":
+                # A file box gets a small PDF, as someone uploading a paper would choose.
+                data[name] = (io.BytesIO(factories.PDF), "walk-paper.pdf")
             elif kind in {"checkbox", "radio"} or element.name == "select":
                 value = self.typing.get(name, _chosen(form, element, kind))
                 if value is not None:
@@ -220,6 +236,32 @@ def test_every_staff_change_writes_an_audit_row(app, client, ids):
         db.session.commit()
         factories.user(role=Role.ADMIN, email="walker@test.example")
         membership = ids["membership_id"]
+        # Meetings: one to work through, one to change, one to cancel.
+        taskforce = factories.body().id
+        walk_meeting = factories.meeting(on=date(2026, 9, 10)).id
+        first_item = factories.agenda_item(walk_meeting, "Minutes of the last meeting").id
+        factories.agenda_item(walk_meeting, "Routing of stories")
+        last_item = factories.agenda_item(walk_meeting, "Any other business").id
+        walk_paper = factories.paper(first_item).id
+        walk_action = factories.meeting_action(walk_meeting).id
+        to_change = factories.meeting(
+            on=date(2026, 9, 24), place="", online_link="https://meet.example.org/old"
+        ).id
+        to_cancel = factories.meeting(on=date(2027, 2, 1)).id
+        # Routing and digests: a story no rule sends yet (so a replay has work to do),
+        # and the walker sits on the working group (so they choose how to get digests).
+        factories.approved_story(themes=["transport"])
+        transport = db.session.scalar(select(Theme.id).where(Theme.slug == "transport"))
+        group = db.session.get(Body, ids["body_id"])
+        db.session.add(
+            Membership(
+                person=Person(full_name="Walker", email="walker@test.example"),
+                body=group,
+                role=MembershipRole.MEMBER,
+                term_start=date(2026, 1, 1),
+            )
+        )
+        db.session.commit()
 
     walk = Walk(
         app,
@@ -236,6 +278,12 @@ def test_every_staff_change_writes_an_audit_row(app, client, ids):
             "postcode": "B11",
             "consent_store": "y",
             "attested": "y",
+            "start_time": "14:00",
+            "online_link": "https://meet.example.org/taskforce",
+            "body_id": str(ids["body_id"]),
+            "theme_ids": str(transport),
+            "cadence": "weekly",
+            "by_email": "no",
         },
     )
     assert sign_in(client, "walker@test.example").status_code == 302
@@ -264,6 +312,31 @@ def test_every_staff_change_writes_an_audit_row(app, client, ids):
                 ),
             ),
             *[f"/moderation/{story}" for story in stories[1:]],
+            # Meetings
+            "/meetings/new",
+            f"/meetings/year?body_id={taskforce}&first_on=2027-01-14&start_time=14:00"
+            "&count=3&every=2&unit=months&place=Council+House",
+            f"/meetings/{to_change}/edit",
+            f"/meetings/{walk_meeting}",
+            f"/meetings/{walk_meeting}/agenda/new",
+            f"/meetings/agenda/{first_item}/edit",
+            f"/meetings/agenda/{first_item}/papers/new",
+            f"/meetings/papers/{walk_paper}/remove",
+            f"/meetings/agenda/{last_item}/remove",
+            f"/meetings/{walk_meeting}/attendance",
+            f"/meetings/{walk_meeting}/minutes",
+            f"/meetings/{walk_meeting}/decisions/new",
+            f"/meetings/{walk_meeting}/actions/new",
+            f"/meetings/actions/{walk_action}/update",
+            f"/meetings/{to_cancel}/cancel",
+            # Routing, digests and packs
+            "/routing/rules/new",
+            f"/routing/rules/{ids['rule_id']}/edit",
+            "/routing/replay?start=2020-01-01&end=2030-12-31",
+            "/digests/",
+            f"/digests/groups/{ids['body_id']}/settings",
+            f"/packs/meetings/{walk_meeting}",
+            "/routing/",
         ],
         skip=sign_out,
     )

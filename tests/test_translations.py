@@ -33,6 +33,12 @@ STAFF_ONLY = {
     "moderation",
     "officer",
     "staff",
+    "meetings",
+    "routing",
+    "digests",
+    "packs",
+    # Digests go to working group members: staff, who work in English.
+    "email/digest.html",
     "auth/two_factor.html",
     "auth/set_up_two_factor.html",
     "auth/recovery_codes.html",

@@ -2,13 +2,34 @@
 
 from engage.models.audit import AuditEvent
 from engage.models.base import Base
-from engage.models.bodies import Body, BodyKind, Membership, MembershipRole, Person
+from engage.models.bodies import (
+    Body,
+    BodyKind,
+    DigestCadence,
+    Membership,
+    MembershipRole,
+    Person,
+)
+from engage.models.digests import Digest, DigestRead
 from engage.models.groups import (
     CommunityGroup,
     EngagementKind,
     GroupEngagement,
     GroupStatus,
     GroupType,
+)
+from engage.models.meetings import (
+    ActionStatus,
+    ActionUpdate,
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    Decision,
+    Meeting,
+    MeetingAction,
+    MeetingPack,
+    MeetingStatus,
+    Paper,
 )
 from engage.models.moderation import SafeguardingCategory, SafeguardingFlag
 from engage.models.outbox import OutboxMessage
@@ -20,6 +41,7 @@ from engage.models.reference import (
     Theme,
 )
 from engage.models.resident_sessions import ResidentSession, ResidentSessionPurpose
+from engage.models.routing import ConfirmedTheme, RoutingRule, StoryRoute
 from engage.models.submissions import (
     AgeGroup,
     Channel,
@@ -42,6 +64,23 @@ from engage.models.tagging import (
 from engage.models.users import RecoveryCode, Role, User
 
 __all__ = [
+    "ActionStatus",
+    "ActionUpdate",
+    "AgendaItem",
+    "Attendance",
+    "AttendanceStatus",
+    "ConfirmedTheme",
+    "Decision",
+    "Digest",
+    "DigestCadence",
+    "DigestRead",
+    "Meeting",
+    "MeetingAction",
+    "MeetingPack",
+    "MeetingStatus",
+    "Paper",
+    "RoutingRule",
+    "StoryRoute",
     "ResidentSession",
     "ResidentSessionPurpose",
     "AuditEvent",

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -34,6 +35,24 @@ class BodyKind(enum.Enum):
             BodyKind.MEMBERS_ADVISORY_GROUP: "Members advisory group",
             BodyKind.WORKING_GROUP: "Working group",
             BodyKind.MAYORAL_TASKFORCE: "Mayoral taskforce",
+        }[self]
+
+
+class DigestCadence(enum.Enum):
+    """How often a working group's digest is issued and emailed."""
+
+    WEEKLY = "weekly"
+    FORTNIGHTLY = "fortnightly"
+    MONTHLY = "monthly"
+    BEFORE_MEETING = "before_meeting"
+
+    @property
+    def label(self) -> str:
+        return {
+            DigestCadence.WEEKLY: "Weekly",
+            DigestCadence.FORTNIGHTLY: "Every two weeks",
+            DigestCadence.MONTHLY: "Monthly",
+            DigestCadence.BEFORE_MEETING: "Before each meeting",
         }[self]
 
 
@@ -80,6 +99,16 @@ class Body(Base):
     # A working group usually follows one theme.
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # How many members (or substitutes in their seats) make a meeting quorate; none set
+    # means more than half of the current members.
+    quorum: Mapped[int | None] = mapped_column(Integer)
+    digest_cadence: Mapped[DigestCadence] = mapped_column(
+        enum_column(DigestCadence, "digest_cadence"),
+        default=DigestCadence.MONTHLY,
+        server_default=DigestCadence.MONTHLY.value,
+    )
+    # Whether members are emailed a digest that has nothing in it.
+    digest_send_empty: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     theme: Mapped[Theme | None] = relationship()
     memberships: Mapped[list[Membership]] = relationship(back_populates="body")

@@ -20,6 +20,9 @@ class OutboxMessage(Base):
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    # An HTML alternative to the plain-text body (digests): markup the site wrote, with
+    # every word from a person escaped.
+    html_body: Mapped[str | None] = mapped_column(Text)
     # What kind of message, for logs and tests; never the content.
     kind: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -38,3 +41,7 @@ class OutboxMessage(Base):
     # Codes and links the body needs, encrypted (engage.crypto), filled in only as the
     # message is sent and erased once it has gone: the stored body never holds them.
     secret: Mapped[str | None] = mapped_column(Text)
+    # The digest a message carries, so that a story withdrawn before it goes is taken
+    # out of it. No foreign key: SQLite can't add one to an existing table without a
+    # rebuild, and digests are never deleted.
+    digest_id: Mapped[int | None] = mapped_column(Integer, index=True)

@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engage.models.base import Base, utcnow
@@ -81,6 +81,8 @@ class User(UserMixin, Base):
     # Consecutive failed sign-in steps (password or code); too many locks the account.
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Working group members: digests by email as well as in the site, or in the site only.
+    digests_by_email: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     @property
     def is_active(self) -> bool:  # used by Flask-Login

@@ -3,6 +3,7 @@ from flask_login import current_user
 
 from engage.models import Role
 from engage.permissions import signed_in
+from engage.services.digests import issuing
 from engage.staff import bp
 
 
@@ -11,4 +12,7 @@ from engage.staff import bp
 def home():
     if current_user.role is Role.GROUP_CONTACT:
         return redirect(url_for("groups.group_home"))
-    return render_template("staff/home.html", title="Staff home")
+    listed = (
+        issuing.for_member(current_user) if current_user.role is Role.WORKING_GROUP_MEMBER else None
+    )
+    return render_template("staff/home.html", title="Staff home", digests=listed)

@@ -8,7 +8,7 @@ def test_a_working_group_member_is_told_what_will_appear(client, login_as):
     login_as(Role.WORKING_GROUP_MEMBER)
     soup = page(client.get("/staff/"))
     assert soup.find("h2", string="Your working group's digests") is not None
-    assert "They are not available yet" in soup.get_text()
+    assert "No digests yet" in soup.get_text()
 
 
 def test_an_officer_sees_their_tools_and_no_digest_promise(client, login_as):

@@ -122,6 +122,8 @@ def as_email(message: OutboxMessage) -> EmailMessage:
     email["To"] = message.to_address
     email["Subject"] = message.subject
     email.set_content(body)
+    if message.html_body:
+        email.add_alternative(message.html_body, subtype="html")
     return email
 
 

@@ -42,6 +42,7 @@ from engage.services.common.contact_details import (
     uk_phone,
 )
 from engage.services.common.transaction import ServiceError, transactional
+from engage.services.digests import routing, story_changes
 from engage.services.stories import notices, receipts, resident_sessions, submission_states
 from engage.services.stories.safeguarding import erase_safeguarding_text
 from engage.typed_text import (
@@ -382,11 +383,22 @@ def change_consent(
         )
     if Purpose.EQUALITY in changed and not choices[Purpose.EQUALITY]:
         submission.equality = None  # erased at once
+    _share_changed(submission, changed)
     log.info(
         "consent_changed",
         extra={"submission_id": submission.id, "purposes": sorted(p.value for p in changed)},
     )
     return submission
+
+
+def _share_changed(submission: Submission, changed: dict[Purpose, bool]) -> None:
+    """Sharing given: the story goes to the groups the rules send it to. Sharing or
+    quoting taken back: it leaves them (pages and packs are read afresh; digest emails
+    not yet sent are rewritten)."""
+    if changed.get(Purpose.SHARE):
+        routing.route(submission)
+    elif Purpose.SHARE in changed or Purpose.QUOTE in changed:
+        story_changes.no_longer_shown(submission.id, unroute=Purpose.SHARE in changed)
 
 
 @transactional
@@ -416,6 +428,7 @@ def withdraw(submission_id: int, *, keep_count: bool, channel: Channel, language
     submission.claimed_by_id = None
     submission.claimed_until = None
     erase_safeguarding_text(submission.id)
+    story_changes.no_longer_shown(submission.id, unroute=True)
     resident_sessions.end_all_for(submission.id)  # no browser holds it open any more
     submission.withdrawn_at = utcnow()
     submission.counted = keep_count

@@ -30,6 +30,7 @@ from engage.models.base import utcnow
 from engage.nlp import pii
 from engage.services.common import audit, reference
 from engage.services.common.transaction import Conflict, NotFound, ServiceError, transactional
+from engage.services.digests import routing
 from engage.services.stories import submission_states
 from engage.typed_text import as_typed, is_blank, length_problem, one_line
 
@@ -321,6 +322,10 @@ def confirm_themes(submission_id: int, officer: User, version: int, slugs: list[
     label.labelled_by_id = officer.id
     label.labelled_at = utcnow()
     db.session.add(label)
+    routing.set_confirmed_themes(
+        submission.id,
+        set(db.session.scalars(select(Theme.id).where(Theme.slug.in_(chosen)))),
+    )
     submission.themes_confirmed_at = utcnow()
     _record(
         "themes.confirmed",
@@ -375,6 +380,7 @@ def approve(submission_id: int, officer: User, version: int) -> Submission:
     _decide(submission, officer, SubmissionStatus.APPROVED)
     submission.decision_reason = None
     _record("submission.approved", submission, officer)
+    routing.route(submission)
     return submission
 
 

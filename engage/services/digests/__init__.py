@@ -1,0 +1,2 @@
+"""Carrying approved stories to the working groups: routing rules, digests and their
+issue by email."""

@@ -1,0 +1,17 @@
+"""When a story may no longer be shown to working groups (withdrawn, no longer shared,
+or no longer to be quoted): everything built from it is put right in the same
+transaction. Pages are read afresh anyway; this takes the story out of what is stored."""
+
+from __future__ import annotations
+
+from engage.services.digests import issuing, routing
+from engage.services.packs import store as pack_store
+
+
+def no_longer_shown(submission_id: int, *, unroute: bool) -> None:
+    if unroute:
+        routing.unroute(submission_id)
+    # Digest emails not yet sent are rewritten without it; sent ones can't be recalled.
+    issuing.rewrite_unsent()
+    # Pack PDFs holding it are dropped; the next download is built without it.
+    pack_store.forget_story(submission_id)

@@ -1,0 +1,1 @@
+"""Meeting packs: built from the data for a meeting, kept as dated versions."""
