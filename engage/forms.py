@@ -22,6 +22,7 @@ __all__ = [
     "SelectField",
     "SelectMultipleField",
     "apply_service_errors",
+    "sensible_date",
     "parse_id",
 ]
 
@@ -60,6 +61,17 @@ class CheckboxesField(SelectMultipleField):
 
 # Dates as staff type them: 2026-04-01, 1 April 2026, 1 Apr 2026 or 01/04/2026.
 DATE_FORMATS = ["%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d/%m/%Y"]
+# Dates of meetings, periods and actions: anything outside is a typing slip (and a date
+# near year 9999 can't have days added to it).
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+def sensible_date(form, field) -> None:
+    """A WTForms validator: the date, if given, falls between 2000 and 2100."""
+    if field.data is not None and not EARLIEST_YEAR <= field.data.year <= LATEST_YEAR:
+        raise StopValidation(
+            f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}, for example 14 January 2027"
+        )
 
 
 class Form(FlaskForm):

@@ -7,7 +7,7 @@ from wtforms import DateField, HiddenField, StringField, TextAreaField, TimeFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from engage.forms import DATE_FORMATS, Form, RadioField, SelectField, parse_id
+from engage.forms import DATE_FORMATS, Form, RadioField, SelectField, parse_id, sensible_date
 from engage.models import ActionStatus, AttendanceStatus, MeetingStatus
 from engage.services.meetings.actions import ActionInput, UpdateInput
 from engage.services.meetings.agenda import AgendaItemInput, PaperInput
@@ -18,7 +18,7 @@ TIME_FORMATS = ["%H:%M", "%H.%M", "%I:%M%p", "%I.%M%p", "%I%p", "%I:%M %p", "%I 
 
 
 def _date(label: str) -> DateField:
-    return DateField(label, validators=[Optional()], format=DATE_FORMATS)
+    return DateField(label, validators=[Optional(), sensible_date], format=DATE_FORMATS)
 
 
 def _time(label: str) -> TimeField:

@@ -18,7 +18,9 @@ from engage.models.types import UTCDateTime
 
 class Digest(Base):
     __tablename__ = "digests"
-    __table_args__ = (UniqueConstraint("body_id", "period_start", "period_end"),)
+    # Each digest starts where the body's last one ended: two starting at the same moment
+    # would be the same stories twice (two issues at once).
+    __table_args__ = (UniqueConstraint("body_id", "period_start"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id", ondelete="RESTRICT"), index=True)

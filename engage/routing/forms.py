@@ -6,7 +6,14 @@ from wtforms import DateField, HiddenField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
-from engage.forms import DATE_FORMATS, CheckboxesField, Form, SelectField, parse_id
+from engage.forms import (
+    DATE_FORMATS,
+    CheckboxesField,
+    Form,
+    SelectField,
+    parse_id,
+    sensible_date,
+)
 from engage.services.digests.routing import RuleInput
 
 
@@ -45,14 +52,21 @@ class ReplayForm(Form):
     start = DateField(
         "From (approved on or after)",
         format=DATE_FORMATS,
-        validators=[InputRequired("Enter the first day, for example 1 April 2026")],
+        validators=[
+            InputRequired("Enter the first day, for example 1 April 2026"),
+            sensible_date,
+        ],
     )
     end = DateField(
         "To (approved on or before)",
         format=DATE_FORMATS,
-        validators=[InputRequired("Enter the last day, for example 30 June 2026")],
+        validators=[
+            InputRequired("Enter the last day, for example 30 June 2026"),
+            sensible_date,
+        ],
     )
-    expected_moves = HiddenField()
+    # What the preview showed (engage.services.digests.routing.ReplayPlan.fingerprint).
+    previewed = HiddenField()
 
     def validate_end(self, field) -> None:
         if self.start.data and field.data and field.data < self.start.data:

@@ -163,7 +163,7 @@ def replay():
                 done = routing.replay(
                     start,
                     end,
-                    expected_moves=_version(form.expected_moves.data),
+                    previewed=form.previewed.data or "",
                     actor=current_actor(),
                 )
             except Conflict:
@@ -182,7 +182,7 @@ def replay():
     elif form.start.raw_data and form.validate():
         plan = routing.plan_replay(*_period(form))
     if plan is not None:
-        form.expected_moves.data = str(plan.moves)
+        form.previewed.data = plan.fingerprint
     return render_template(
         "routing/replay.html", title="Replay the routing rules", form=form, plan=plan
     )

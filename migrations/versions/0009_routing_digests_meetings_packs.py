@@ -45,7 +45,7 @@ def upgrade():
     sa.Column('emails_queued', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['body_id'], ['bodies.id'], name=op.f('fk_digests_body_id_bodies'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_digests')),
-    sa.UniqueConstraint('body_id', 'period_start', 'period_end', name=op.f('uq_digests_body_id_period_start_period_end'))
+    sa.UniqueConstraint('body_id', 'period_start', name=op.f('uq_digests_body_id_period_start'))
     )
     with op.batch_alter_table('digests', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_digests_body_id'), ['body_id'], unique=False)

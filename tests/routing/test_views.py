@@ -36,10 +36,11 @@ def test_adding_a_rule_then_replaying_it_moves_earlier_stories(app, client, logi
     preview = client.get("/routing/replay?start=2020-01-01&end=2030-12-31")
     text = page(preview).get_text()
     assert "Transport working group" in text and "Replay: make 1 change" in text
+    previewed = page(preview).find("input", attrs={"name": "previewed"})["value"]
     response = submit_form(
         client,
         "/routing/replay",
-        {"start": "2020-01-01", "end": "2030-12-31", "expected_moves": "1"},
+        {"start": "2020-01-01", "end": "2030-12-31", "previewed": previewed},
         form_url="/routing/replay?start=2020-01-01&end=2030-12-31",
     )
     assert response.status_code == 302
@@ -54,3 +55,6 @@ def test_replay_dates_are_checked(client, login_as):
     login_as(Role.SECRETARIAT)
     response = client.get("/routing/replay?start=2026-05-01&end=2026-04-01")
     assert "The last day must be on or after the first day" in error_summary(response)
+    response = client.get("/routing/replay?start=2026-05-01&end=9999-12-31")
+    assert response.status_code == 200
+    assert "Enter a date between 2000 and 2100" in " ".join(error_summary(response))

@@ -4,7 +4,7 @@ here, so that nobody can be picked out from them.
 The rule (the ONS "10-5" rule by default, configurable as DISCLOSURE_THRESHOLD and
 DISCLOSURE_ROUNDING): a count under the threshold is suppressed; every other count is
 rounded to the nearest multiple of the rounding base; and if a breakdown would have
-exactly one suppressed count, the next smallest is suppressed too (secondary
+exactly one suppressed count above zero, the next smallest is suppressed too (secondary
 suppression), so the hidden one can't be worked out from the total. The total is
 rounded too, and suppressed if it is itself under the threshold (then every cell is).
 
@@ -74,7 +74,10 @@ def control(
         cells = tuple(Cell(label, None, "primary") for label in counts)
         return Breakdown(cells, Cell("Total", None, "primary"), threshold, rounding)
     hidden = {label: "primary" for label, value in counts.items() if value < threshold}
-    if len(hidden) == 1 and len(counts) > 1:
+    # Hidden zeros hide nothing: a single hidden count above zero could be worked out
+    # from the total (exactly, with no rounding), so another is hidden with it.
+    hidden_people = [label for label in hidden if counts[label] > 0]
+    if len(hidden_people) == 1 and len(hidden) < len(counts):
         # The smallest count still shown goes too (ties: the first in order).
         candidates = [label for label in counts if label not in hidden]
         smallest = min(candidates, key=lambda label: counts[label])

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from engage import clock
 from engage.extensions import db
@@ -67,35 +68,44 @@ def next_meeting(body_id: int, after: datetime) -> Meeting | None:
     )
 
 
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
 def due_period(body: Body, now: datetime) -> tuple[datetime, datetime] | None:
-    """The period a digest is due for now, if one is: it runs from the end of the last
-    digest (or one cadence back, for the first) to the latest boundary passed."""
+    """The period a digest is due for now, if one is: from the end of the last digest
+    (or one cadence back, for the first) to the latest boundary passed. Boundaries are
+    midnights in London, worked out as dates, so they stay at midnight across the
+    clock changes."""
     today = now.astimezone(clock.LONDON).date()
     last = last_digest(body.id)
     cadence = body.digest_cadence
     if cadence is DigestCadence.WEEKLY:
-        end = _london_midnight(today - timedelta(days=today.weekday()))  # this Monday
-        first_start = end - timedelta(days=7)
+        end_day = _monday(today)
+        first_day = end_day - timedelta(days=7)
     elif cadence is DigestCadence.FORTNIGHTLY:
         if last is None:
-            end = _london_midnight(today - timedelta(days=today.weekday()))
+            end_day = _monday(today)
         else:
-            end = last.period_end + timedelta(days=14)
-            if end > now:
+            end_day = last.period_end.astimezone(clock.LONDON).date() + timedelta(days=14)
+            if end_day > today:
                 return None
-        first_start = end - timedelta(days=14)
+        first_day = end_day - timedelta(days=14)
     elif cadence is DigestCadence.MONTHLY:
-        end = _london_midnight(today.replace(day=1))
-        first_start = _london_midnight((today.replace(day=1) - timedelta(days=1)).replace(day=1))
-    else:  # before each meeting
+        end_day = today.replace(day=1)
+        first_day = (end_day - timedelta(days=1)).replace(day=1)
+    else:  # a week before each meeting, once per meeting
         meeting = next_meeting(body.id, now)
         if meeting is None or meeting.starts_at - now > timedelta(days=DAYS_BEFORE_MEETING):
             return None
-        end = _london_midnight(today)
-        if last is not None and last.period_end >= end:
-            return None
-        first_start = end - timedelta(days=30)
-    start = last.period_end if last is not None else first_start
+        meeting_day = meeting.starts_at.astimezone(clock.LONDON).date()
+        window = _london_midnight(meeting_day - timedelta(days=DAYS_BEFORE_MEETING))
+        if last is not None and last.period_end >= window:
+            return None  # this meeting's digest has gone
+        end_day = today
+        first_day = end_day - timedelta(days=30)
+    end = _london_midnight(end_day)
+    start = last.period_end if last is not None else _london_midnight(first_day)
     if start >= end:
         return None
     return start, end
@@ -159,17 +169,22 @@ def issue(body_id: int, start: datetime, end: datetime, *, actor: Actor = SYSTEM
     if start >= end:
         raise ServiceError({"period": "The period must end after it starts"})
     existing = db.session.scalar(
-        select(Digest).where(
-            Digest.body_id == body_id, Digest.period_start == start, Digest.period_end == end
-        )
+        select(Digest).where(Digest.body_id == body_id, Digest.period_start == start)
     )
     if existing is not None:
-        return existing
+        if existing.period_end == end:
+            return existing
+        raise ServiceError({"body_id": "A digest for this group was issued moments ago"})
     found = digests.content(body, start, end, limit=0, with_phrases=False)
     digest = Digest(body_id=body_id, period_start=start, period_end=end)
     digest.stories_when_issued = found.total
     db.session.add(digest)
-    db.session.flush()
+    try:
+        # Two issues at once (a double click, or the schedule alongside a person) both
+        # start where the last digest ended: the database lets one through.
+        db.session.flush()
+    except IntegrityError:
+        raise ServiceError({"body_id": "A digest for this group was issued moments ago"}) from None
     sent = 0
     if found.total or body.digest_send_empty:
         subject, text, html = render_email(digest, digest_link(digest.id))

@@ -8,6 +8,7 @@ preview says how many stories would join or leave each group first."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -289,6 +290,16 @@ class ReplayPlan:
     def moves(self) -> int:
         return sum(map(len, self.joining.values())) + sum(map(len, self.leaving.values()))
 
+    @property
+    def fingerprint(self) -> str:
+        """Which stories would join and leave which groups: the preview carries it, and
+        the replay goes ahead only if it is still the same."""
+        moves = sorted(
+            [("join", body, story) for body, ids in self.joining.items() for story in ids]
+            + [("leave", body, story) for body, ids in self.leaving.items() for story in ids]
+        )
+        return hashlib.sha256(repr(moves).encode()).hexdigest()[:32]
+
 
 def plan_replay(start: datetime, end: datetime) -> ReplayPlan:
     """What the current rules would change for stories approved from `start` up to
@@ -320,11 +331,11 @@ def plan_replay(start: datetime, end: datetime) -> ReplayPlan:
 
 
 @transactional
-def replay(start: datetime, end: datetime, *, expected_moves: int, actor: Actor) -> ReplayPlan:
-    """Apply the plan the secretariat previewed. If the stories have changed since (the
-    number of moves differs), nothing is done and they are asked to look again."""
+def replay(start: datetime, end: datetime, *, previewed: str, actor: Actor) -> ReplayPlan:
+    """Apply the plan the secretariat previewed. If anything would move differently now
+    (a rule or a story changed since), nothing is done and they are asked to look again."""
     plan = plan_replay(start, end)
-    if plan.moves != expected_moves:
+    if plan.fingerprint != previewed:
         raise Conflict("replay")
     for body_id, story_ids in plan.joining.items():
         db.session.add_all(

@@ -5,7 +5,7 @@ transaction. Pages are read afresh anyway; this takes the story out of what is s
 from __future__ import annotations
 
 from engage.services.digests import issuing, routing
-from engage.services.packs import store as pack_store
+from engage.services.packs import builder as packs
 
 
 def no_longer_shown(submission_id: int, *, unroute: bool) -> None:
@@ -13,5 +13,6 @@ def no_longer_shown(submission_id: int, *, unroute: bool) -> None:
         routing.unroute(submission_id)
     # Digest emails not yet sent are rewritten without it; sent ones can't be recalled.
     issuing.rewrite_unsent()
-    # Pack PDFs holding it are dropped; the next download is built without it.
-    pack_store.forget_story(submission_id)
+    # Packs holding it have their digests and figures worked out again without it, and
+    # their PDFs dropped; the next download is built without it.
+    packs.forget_story(submission_id)

@@ -274,6 +274,8 @@ def _seat_of(m: Membership) -> tuple[str, str]:
 
 
 def attendance_rates(body_id: int, *, start: date, end: date) -> Rates:
+    # The page's dates are checked by its form (2000 to 2100); clamp anything else.
+    start, end = max(start, date(2000, 1, 1)), min(end, date(2100, 12, 31))
     """Rates per member and per seat over the meetings held from `start` to `end`."""
     body = db.session.get(Body, body_id)
     if body is None:

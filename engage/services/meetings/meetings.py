@@ -184,6 +184,33 @@ def _active_body(errors: dict[str, str], body_id: int | None) -> Body | None:
     return body
 
 
+# Services check the range too: a date near year 9999 can't have days added to it.
+OUT_OF_RANGE = "Enter a date between 2000 and 2100, for example 14 January 2027"
+
+
+def sensible_year(day: date) -> bool:
+    return 2000 <= day.year <= 2100
+
+
+def _status_problem(data: MeetingInput, *, editing: Meeting | None, today: date) -> str | None:
+    status = data.status
+    allowed = (
+        set(MeetingStatus) if editing is not None else {MeetingStatus.SCHEDULED, MeetingStatus.HELD}
+    )
+    if status is None or status not in allowed:
+        return "Select whether the meeting is scheduled, held or cancelled"
+    if (
+        editing is not None
+        and editing.status is MeetingStatus.HELD
+        and status is not MeetingStatus.HELD
+    ):
+        # As cancel() says: its attendance, decisions and actions belong to a held meeting.
+        return "This meeting has been held, so it stays held"
+    if status is MeetingStatus.HELD and data.on is not None and data.on > today:
+        return "A meeting on a date still to come cannot have been held yet"
+    return None
+
+
 def _validate(
     data: MeetingInput, *, editing: Meeting | None, today: date
 ) -> tuple[dict[str, str], dict]:
@@ -194,10 +221,12 @@ def _validate(
         body = _active_body(errors, data.body_id)
     if data.on is None:
         errors["meeting_on"] = "Enter the date of the meeting"
+    elif not sensible_year(data.on):
+        errors["meeting_on"] = OUT_OF_RANGE
     if data.at is None:
         errors["start_time"] = "Enter the time the meeting starts, for example 14:00"
     starts = None
-    if data.on is not None and data.at is not None:
+    if data.on is not None and data.at is not None and "meeting_on" not in errors:
         starts = london_start(data.on, data.at)
         if starts is None:
             errors["start_time"] = (
@@ -206,13 +235,8 @@ def _validate(
             )
     place, link = _where(errors, data.place, data.online_link)
     status = data.status
-    allowed = (
-        set(MeetingStatus) if editing is not None else {MeetingStatus.SCHEDULED, MeetingStatus.HELD}
-    )
-    if status is None or status not in allowed:
-        errors["status"] = "Select whether the meeting is scheduled, held or cancelled"
-    elif status is MeetingStatus.HELD and data.on is not None and data.on > today:
-        errors["status"] = "A meeting on a date still to come cannot have been held yet"
+    if problem := _status_problem(data, editing=editing, today=today):
+        errors["status"] = problem
     if body is not None and data.on is not None and "meeting_on" not in errors:
         clash = _same_day(body.id, data.on, ignore=editing.id if editing else None)
         if clash is not None and status is not MeetingStatus.CANCELLED:
@@ -351,6 +375,8 @@ def _validate_series(data: SeriesInput) -> tuple[dict[str, str], SeriesPlan]:
     plan = SeriesPlan(body=_active_body(errors, data.body_id))
     if data.first_on is None:
         errors["first_on"] = "Enter the date of the first meeting"
+    elif not sensible_year(data.first_on):
+        errors["first_on"] = OUT_OF_RANGE
     if data.at is None:
         errors["start_time"] = "Enter the time the meetings start, for example 14:00"
     if data.count is None or not 1 <= data.count <= SERIES_MAX_MEETINGS:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from engage import clock
 from engage.extensions import db
@@ -145,13 +146,20 @@ def story_block(item: digests.Item) -> dict:
 
 
 def _digest_section(body: Body, start, end) -> tuple[dict, list[int]]:
+    """A group's digest for the pack. The section keeps its body and period, so that it
+    can be worked out again from the data when a story in it may no longer be shown."""
     found = digests.content(body, start, end, limit=STORIES_PER_GROUP)
     blocks: list[dict] = []
+    section = {
+        "heading": f"Digest: {body.name}",
+        "blocks": blocks,
+        "digest": {"body_id": body.id, "start": start.isoformat(), "end": end.isoformat()},
+    }
     if found.is_empty:
         blocks.append(
             {"type": "paragraph", "text": "No approved stories reached this group in the period."}
         )
-        return {"heading": f"Digest: {body.name}", "blocks": blocks}, []
+        return section, []
     blocks.append(
         {
             "type": "paragraph",
@@ -212,7 +220,7 @@ def _digest_section(body: Body, start, end) -> tuple[dict, list[int]]:
                 "the group's digest in Engage.",
             }
         )
-    return {"heading": f"Digest: {body.name}", "blocks": blocks}, found.story_ids
+    return section, found.story_ids
 
 
 def _figures(start, end) -> dict:
@@ -235,7 +243,7 @@ def _figures(start, end) -> dict:
             {
                 "type": "chart",
                 "caption": "Stories approved for working groups, by month",
-                "labels": [key for key, _ in rows],
+                "labels": [clock.format_month(date.fromisoformat(f"{key}-01")) for key, _ in rows],
                 "series": [{"name": "Stories", "values": [count for _, count in rows]}],
                 "y_label": "Stories",
                 "label_heading": "Month",
@@ -243,7 +251,20 @@ def _figures(start, end) -> dict:
         )
     else:
         blocks.append({"type": "paragraph", "text": "No stories were approved in the period."})
-    return {"heading": "Figures", "blocks": blocks}
+    return {
+        "heading": "Figures",
+        "blocks": blocks,
+        "figures": {"start": start.isoformat(), "end": end.isoformat()},
+    }
+
+
+def groups_for(meeting: Meeting) -> list[Body]:
+    """Whose digests a meeting's pack holds: a working group's meeting sees its own
+    digest only (its members may not read other groups'); the Taskforce and other
+    bodies see every group's."""
+    groups = routable_bodies()
+    own = [body for body in groups if body.id == meeting.body_id]
+    return own or groups
 
 
 def content_for(meeting: Meeting, *, built_at, version: int) -> tuple[dict, list[int]]:
@@ -252,7 +273,7 @@ def content_for(meeting: Meeting, *, built_at, version: int) -> tuple[dict, list
     end = min(meeting.starts_at, built_at)
     sections = [_agenda(meeting), *_previous(meeting, previous)]
     story_ids: list[int] = []
-    for body in routable_bodies():
+    for body in groups_for(meeting):
         section, ids = _digest_section(body, start, end)
         sections.append(section)
         story_ids.extend(ids)
@@ -279,7 +300,8 @@ def _render(content: dict) -> tuple[bytes | None, str | None]:
 
 @transactional
 def build(meeting_id: int, *, actor: Actor) -> MeetingPack:
-    meeting = db.session.get(Meeting, meeting_id)
+    # Locked (on PostgreSQL) so that two builds at once number their versions in turn.
+    meeting = db.session.get(Meeting, meeting_id, with_for_update=True)
     if meeting is None:
         raise NotFound(meeting_id)
     if meeting.status.value == "cancelled":
@@ -302,7 +324,12 @@ def build(meeting_id: int, *, actor: Actor) -> MeetingPack:
     )
     pack.pdf, pack.pdf_error = _render(content)
     db.session.add(pack)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # SQLite has no row lock: the other build took the number
+        raise ServiceError(
+            {"pack": "Another version was being built at the same moment: see the list below"}
+        ) from None
     audit.record(
         "pack.built",
         actor=actor,
@@ -359,6 +386,49 @@ def visible_content(pack: MeetingPack) -> dict:
             kept.append(block)
         section["blocks"] = kept
     return content
+
+
+def forget_story(submission_id: int) -> int:
+    """A story may no longer be shown (withdrawn, unshared, taken back from approval):
+    every pack version holding it has its digest sections and figures worked out again
+    from the data for the same periods, so no count, phrase or equality table still
+    includes it, and its PDF is dropped to be built again when next asked for. The rest
+    of the version (agenda, minutes, actions) stays as built. Part of the caller's
+    transaction."""
+    packs = db.session.scalars(
+        select(MeetingPack).where(
+            (" " + MeetingPack.story_ids + " ").contains(f" {submission_id} ")
+        )
+    ).all()
+    for pack in packs:
+        _refresh_story_sections(pack)
+        pack.pdf = None
+    return len(packs)
+
+
+def _refresh_story_sections(pack: MeetingPack) -> None:
+    from datetime import datetime
+
+    content = json.loads(pack.content)
+    story_ids: set[int] = set()
+    sections = []
+    for section in content["sections"]:
+        if "digest" in section:
+            ref = section["digest"]
+            body = db.session.get(Body, ref["body_id"])
+            section, ids = _digest_section(
+                body, datetime.fromisoformat(ref["start"]), datetime.fromisoformat(ref["end"])
+            )
+            story_ids.update(ids)
+        elif "figures" in section:
+            ref = section["figures"]
+            section = _figures(
+                datetime.fromisoformat(ref["start"]), datetime.fromisoformat(ref["end"])
+            )
+        sections.append(section)
+    content["sections"] = sections
+    pack.content = json.dumps(content, ensure_ascii=False)
+    pack.story_ids = " ".join(map(str, sorted(story_ids)))
 
 
 def pdf_of(pack: MeetingPack) -> bytes | None:

@@ -30,7 +30,7 @@ from engage.models.base import utcnow
 from engage.nlp import pii
 from engage.services.common import audit, reference
 from engage.services.common.transaction import Conflict, NotFound, ServiceError, transactional
-from engage.services.digests import routing
+from engage.services.digests import routing, story_changes
 from engage.services.stories import submission_states
 from engage.typed_text import as_typed, is_blank, length_problem, one_line
 
@@ -363,8 +363,19 @@ def approval_problems(submission: Submission) -> list[str]:
     return problems
 
 
-def _decide(submission: Submission, officer: User, to: SubmissionStatus) -> None:
+def _move(submission: Submission, to: SubmissionStatus) -> None:
+    """Change a story's state. One taken back from approval (reopened to fix it,
+    rejected, or a duplicate) leaves every group at once: its routes go, digest emails
+    not yet sent are rewritten without it and pack PDFs holding it are dropped.
+    Approving it again routes it afresh, by the themes confirmed then."""
+    was_approved = submission.status is SubmissionStatus.APPROVED
     submission_states.move(submission, to)
+    if was_approved and to is not SubmissionStatus.APPROVED:
+        story_changes.no_longer_shown(submission.id, unroute=True)
+
+
+def _decide(submission: Submission, officer: User, to: SubmissionStatus) -> None:
+    _move(submission, to)
     submission.decided_by_id = officer.id
     submission.decided_at = utcnow()
     submission.claimed_by_id = None
@@ -438,7 +449,7 @@ def mark_duplicate(submission_id: int, officer: User, version: int, original: st
 @transactional
 def reopen(submission_id: int, officer: User, version: int) -> Submission:
     submission = _take(submission_id, officer, version)
-    submission_states.move(submission, SubmissionStatus.RECEIVED)
+    _move(submission, SubmissionStatus.RECEIVED)
     submission.duplicate_of_id = None
     _record("submission.reopened", submission, officer)
     return submission

@@ -49,8 +49,14 @@ def test_no_single_suppressed_cell_can_be_worked_out_from_the_total():
 
     for values in itertools.product([0, 3, 9, 10, 14, 30], repeat=3):
         result = disclosure.control(dict(zip("ABC", values, strict=True)))
-        hidden = [c for c in result.cells if c.shown is None]
-        assert len(hidden) != 1 or result.total.shown is None
+        hidden = [v for c, v in zip(result.cells, values, strict=True) if c.shown is None]
+        # Never exactly one hidden count of people beside a shown total.
+        assert len([v for v in hidden if v]) != 1 or len(hidden) > 1 or result.total.shown is None
+        assert (
+            len([v for v in hidden if v]) != 1
+            or any(c.suppressed == "secondary" for c in result.cells)
+            or result.total.shown is None
+        )
         for cell, value in zip(result.cells, values, strict=True):
             if cell.shown is not None:
                 assert value >= 10 and cell.shown % 5 == 0 and abs(cell.shown - value) <= 2
@@ -61,3 +67,10 @@ def test_bad_settings_and_counts_are_refused():
         disclosure.control({"A": 1}, threshold=0)
     with pytest.raises(ValueError):
         disclosure.control({"A": -1})
+
+
+def test_hidden_zeros_do_not_protect_a_single_small_count():
+    """{40, 3, 0, 0}: without rounding the 3 would be total minus 40."""
+    result = disclosure.control({"A": 40, "B": 3, "C": 0, "D": 0}, rounding=1)
+    assert shown(result) == {"A": None, "B": None, "C": None, "D": None}
+    assert [c.suppressed for c in result.cells] == ["secondary", "primary", "primary", "primary"]

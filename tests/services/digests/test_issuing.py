@@ -158,6 +158,44 @@ def test_before_each_meeting_issues_a_week_ahead(housing):
     assert period is not None and period[1] == datetime(2027, 3, 14, 0, tzinfo=UTC)
 
 
+def test_before_each_meeting_issues_once_per_meeting(housing):
+    """The daily job runs every day of the week before: one digest, not seven."""
+    housing.digest_cadence = DigestCadence.BEFORE_MEETING
+    db.session.add(
+        Meeting(body_id=housing.id, starts_at=datetime(2027, 3, 10, 14, tzinfo=UTC), place="Hall")
+    )
+    db.session.commit()
+    issued = []
+    for day in range(1, 10):
+        now = datetime(2027, 3, day, 6, tzinfo=UTC)
+        issued += [d for d in issuing.issue_due(now) if d.body_id == housing.id]
+    # Due from a week before 14:00 on the 10th: the 4th is the first run within it.
+    assert len(issued) == 1 and issued[0].period_end == datetime(2027, 3, 4, tzinfo=UTC)
+
+
+def test_fortnightly_periods_stay_at_london_midnight_across_the_clock_change(housing):
+    from engage import clock
+
+    housing.digest_cadence = DigestCadence.FORTNIGHTLY
+    db.session.commit()
+    ends = []
+    for day in range(60):
+        now = datetime(2027, 3, 1, 6, tzinfo=UTC) + timedelta(days=day)
+        ends += [d.period_end for d in issuing.issue_due(now) if d.body_id == housing.id]
+    local = [end.astimezone(clock.LONDON).strftime("%a %H:%M") for end in ends]
+    assert len(local) >= 4 and set(local) == {"Mon 00:00"}
+
+
+def test_two_issues_at_once_make_one_digest(housing):
+    """A double click: the second starts where the first did, and is refused."""
+    from engage.models import Digest
+
+    first = issuing.issue_now(housing.id, actor=SYSTEM)
+    with pytest.raises(ServiceError):
+        issuing.issue(housing.id, first.period_start, first.period_end + timedelta(seconds=5))
+    assert db.session.scalar(select(func.count()).select_from(Digest)) == 1
+
+
 def test_a_member_reads_only_their_groups_digests(housing):
     amira = member(housing, "Amira")
     other_group = factories.working_group("Transport working group")

@@ -133,13 +133,34 @@ def test_replay_previews_then_moves_stories_both_ways(ctx, housing):
     # Nothing has moved yet.
     assert routes_of(old_transport.id) == set()
     with pytest.raises(Conflict):
-        routing.replay(start, end, expected_moves=5, actor=SYSTEM)
-    routing.replay(start, end, expected_moves=2, actor=SYSTEM)
+        routing.replay(start, end, previewed="something else", actor=SYSTEM)
+    routing.replay(start, end, previewed=plan.fingerprint, actor=SYSTEM)
     assert routes_of(old_transport.id) == {"Housing working group"}
     assert routes_of(old_housing.id) == set()
     assert routing.plan_replay(start, end).moves == 0
     replayed = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "routing.replayed"))
     assert "joined=1 left=1" in replayed.detail
+
+
+def test_replay_refuses_moves_that_were_not_previewed(ctx, housing):
+    """The same number of moves, but different ones: still a conflict."""
+    story = factories.approved_story(themes=["transport"])
+    factories.routing_rule(housing, ["transport"])
+    start, end = utcnow() - timedelta(days=1), utcnow() + timedelta(days=1)
+    preview = routing.plan_replay(start, end)
+    assert dict(preview.joining) == {housing.id: [story.id]}
+    other = factories.working_group("Transport working group")
+    rule = next(r for r in routing.rules() if [t.slug for t in r.themes] == ["transport"])
+    from engage.models import Theme
+
+    transport = db.session.scalar(select(Theme.id).where(Theme.slug == "transport"))
+    routing.change_rule(
+        rule.id, rule.version, routing.RuleInput(other.id, [transport]), actor=SYSTEM
+    )
+    assert routing.plan_replay(start, end).moves == preview.moves
+    with pytest.raises(Conflict):
+        routing.replay(start, end, previewed=preview.fingerprint, actor=SYSTEM)
+    assert routes_of(story.id) == set()
 
 
 def test_replay_only_looks_at_the_chosen_period(ctx, housing):

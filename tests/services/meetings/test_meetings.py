@@ -264,3 +264,24 @@ def test_a_series_with_every_day_taken_is_refused(admin):
     errors, plan = meetings.plan_series(series(count=1))
     assert "already has a meeting" in errors["first_on"]
     assert plan.starts == []
+
+
+def test_a_held_meeting_stays_held_when_edited(ctx):
+    from datetime import date, time
+
+    from engage.models import MeetingStatus
+    from engage.services.meetings import meetings
+
+    held = factories.meeting(on=date(2026, 10, 1), held=True)
+    problems = meetings.meeting_problems(
+        meetings.MeetingInput(
+            body_id=held.body_id,
+            on=date(2026, 10, 1),
+            at=time(14),
+            place="Council House",
+            status=MeetingStatus.CANCELLED,
+        ),
+        editing_id=held.id,
+        today=date(2026, 11, 23),
+    )
+    assert problems["status"] == "This meeting has been held, so it stays held"
