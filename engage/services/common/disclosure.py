@@ -1,19 +1,24 @@
-"""Disclosure control: counts about people that are shown outside moderation go through
-here, so that nobody can be picked out from them.
+"""Disclosure control: every count about people shown outside moderation goes through
+here, so that nobody can be picked out from them (docs: ../shared/security-and-privacy.md
+section 3; the ONS "10-5" rule by default, DISCLOSURE_THRESHOLD and DISCLOSURE_ROUNDING).
 
-The rule (the ONS "10-5" rule by default, configurable as DISCLOSURE_THRESHOLD and
-DISCLOSURE_ROUNDING): a count under the threshold is suppressed; every other count is
-rounded to the nearest multiple of the rounding base; and if a breakdown would have
-exactly one suppressed count above zero, the next smallest is suppressed too (secondary
-suppression), so the hidden one can't be worked out from the total. The total is
-rounded too, and suppressed if it is itself under the threshold (then every cell is).
+1. Primary suppression: a count of 1 to threshold-1 (1-9) is hidden. Zero is published
+   as 0: it says nobody, which picks nobody out. Every other count is rounded to the
+   nearest multiple of the rounding base (5).
+2. Secondary suppression: no line (a breakdown, or a row or column of a table) may have
+   exactly one hidden count beside a published total, or that count could be worked out
+   by subtraction. The smallest published non-zero count of the line is hidden too; if
+   the line has nothing else to hide, its total is hidden instead. Tables repeat this over
+   rows, columns and their totals until nothing changes.
+3. Percentages come from the rounded counts, and none is given where the whole is under
+   the threshold or hidden.
 
 Digests use it for equality breakdowns; public figures and the annual report reuse it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 DEFAULT_THRESHOLD = 10
@@ -23,9 +28,9 @@ DEFAULT_ROUNDING = 5
 @dataclass(frozen=True)
 class Cell:
     label: str
-    # What may be shown: a rounded count, or None when suppressed.
+    # What may be shown: a rounded count (0 stays 0), or None when hidden.
     shown: int | None
-    # Why it is hidden: "primary" (small) or "secondary" (to protect another).
+    # Why it is hidden: "primary" (a small count) or "secondary" (to protect another).
     suppressed: str | None = None
 
     @property
@@ -47,9 +52,9 @@ class Breakdown:
     @property
     def note(self) -> str:
         return (
-            f"Counts under {self.threshold} are suppressed and the others rounded to the "
-            f"nearest {self.rounding}, so that nobody can be identified; where only one "
-            "count would be suppressed, another is too."
+            f"Counts from 1 to {self.threshold - 1} are suppressed and the others rounded "
+            f"to the nearest {self.rounding}, so that nobody can be identified; where one "
+            "suppressed count could be worked out from a total, another is suppressed too."
         )
 
 
@@ -58,37 +63,130 @@ def round_to(value: int, base: int) -> int:
     return ((value + base // 2) // base) * base if base > 1 else value
 
 
+def _check(threshold: int, rounding: int, values) -> None:
+    if threshold < 1 or rounding < 1:
+        raise ValueError("threshold and rounding must be at least 1")
+    if any(value < 0 for value in values):
+        raise ValueError("counts can't be negative")
+
+
+def _small(value: int, threshold: int) -> bool:
+    return 0 < value < threshold
+
+
+def _protect(line: Sequence, values: Mapping, hidden: dict, total_key, threshold: int) -> bool:
+    """Secondary suppression on one line whose total is `total_key`. True if it hid
+    something more."""
+    if total_key in hidden:
+        return False
+    suppressed = [key for key in line if key in hidden]
+    if len(suppressed) != 1:
+        return False
+    candidates = [key for key in line if key not in hidden and values[key] > 0]
+    if candidates:
+        hidden[min(candidates, key=lambda key: values[key])] = "secondary"
+    else:
+        hidden[total_key] = "secondary"
+    return True
+
+
+def _cell(label: str, key, values: Mapping, hidden: dict, rounding: int) -> Cell:
+    if key in hidden:
+        return Cell(label, None, hidden[key])
+    return Cell(label, round_to(values[key], rounding))
+
+
 def control(
     counts: Mapping[str, int],
     *,
     threshold: int = DEFAULT_THRESHOLD,
     rounding: int = DEFAULT_ROUNDING,
 ) -> Breakdown:
-    """Apply the rule to one breakdown (labels in the order given)."""
-    if threshold < 1 or rounding < 1:
-        raise ValueError("threshold and rounding must be at least 1")
-    if any(value < 0 for value in counts.values()):
-        raise ValueError("counts can't be negative")
-    total = sum(counts.values())
-    if total < threshold:
-        cells = tuple(Cell(label, None, "primary") for label in counts)
-        return Breakdown(cells, Cell("Total", None, "primary"), threshold, rounding)
-    hidden = {label: "primary" for label, value in counts.items() if value < threshold}
-    # Hidden zeros hide nothing: a single hidden count above zero could be worked out
-    # from the total (exactly, with no rounding), so another is hidden with it.
-    hidden_people = [label for label in hidden if counts[label] > 0]
-    if len(hidden_people) == 1 and len(hidden) < len(counts):
-        # The smallest count still shown goes too (ties: the first in order).
-        candidates = [label for label in counts if label not in hidden]
-        smallest = min(candidates, key=lambda label: counts[label])
-        hidden[smallest] = "secondary"
-    cells = tuple(
-        Cell(label, None, hidden[label])
-        if label in hidden
-        else Cell(label, round_to(value, rounding))
-        for label, value in counts.items()
+    """Apply the rule to one breakdown (labels in the order given) and its total."""
+    _check(threshold, rounding, counts.values())
+    total_key = ("total",)
+    values = {**counts, total_key: sum(counts.values())}
+    hidden = {key: "primary" for key, value in values.items() if _small(value, threshold)}
+    while _protect(list(counts), values, hidden, total_key, threshold):
+        pass
+    cells = tuple(_cell(label, label, values, hidden, rounding) for label in counts)
+    return Breakdown(
+        cells, _cell("Total", total_key, values, hidden, rounding), threshold, rounding
     )
-    return Breakdown(cells, Cell("Total", round_to(total, rounding)), threshold, rounding)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A cross-tabulation under the rule: cells[row][column], with each row's and
+    column's total and the grand total."""
+
+    rows: tuple[str, ...]
+    columns: tuple[str, ...]
+    cells: dict[str, dict[str, Cell]]
+    row_totals: dict[str, Cell]
+    column_totals: dict[str, Cell]
+    total: Cell
+
+    def published(self) -> list[int | None]:
+        """Every number the table shows (None where hidden)."""
+        return (
+            [c.shown for row in self.cells.values() for c in row.values()]
+            + [c.shown for c in self.row_totals.values()]
+            + [c.shown for c in self.column_totals.values()]
+            + [self.total.shown]
+        )
+
+
+def control_table(
+    counts: Mapping[str, Mapping[str, int]],
+    columns: Sequence[str],
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    rounding: int = DEFAULT_ROUNDING,
+) -> Table:
+    """Apply the rule to a table of rows by columns (a missing count is 0), over rows,
+    columns and the totals, until no line has one hidden count beside its total."""
+    rows = list(counts)
+    values: dict = {}
+    for row in rows:
+        for column in columns:
+            values[(row, column)] = counts[row].get(column, 0)
+    _check(threshold, rounding, values.values())
+    for row in rows:
+        values[(row, "*")] = sum(values[(row, column)] for column in columns)
+    for column in columns:
+        values[("*", column)] = sum(values[(row, column)] for row in rows)
+    values[("*", "*")] = sum(values[(row, "*")] for row in rows)
+    hidden = {key: "primary" for key, value in values.items() if _small(value, threshold)}
+    lines = [([(row, c) for c in columns], (row, "*")) for row in rows]
+    lines += [([(r, column) for r in rows], ("*", column)) for column in columns]
+    lines.append(([(row, "*") for row in rows], ("*", "*")))
+    lines.append(([("*", column) for column in columns], ("*", "*")))
+    changed = True
+    while changed:
+        changed = False
+        for line, total_key in lines:
+            changed |= _protect(line, values, hidden, total_key, threshold)
+
+    def cell(label, key):
+        return _cell(label, key, values, hidden, rounding)
+
+    return Table(
+        rows=tuple(rows),
+        columns=tuple(columns),
+        cells={row: {c: cell(c, (row, c)) for c in columns} for row in rows},
+        row_totals={row: cell("Total", (row, "*")) for row in rows},
+        column_totals={c: cell(c, ("*", c)) for c in columns},
+        total=cell("Total", ("*", "*")),
+    )
+
+
+def percent(part: Cell, whole: Cell, *, threshold: int = DEFAULT_THRESHOLD) -> float | None:
+    """A percentage from the published (rounded) counts; none where either is hidden
+    or the whole is under the threshold."""
+    if part.shown is None or whole.shown is None or whole.shown < threshold:
+        return None
+    return round(100 * part.shown / whole.shown, 1)
 
 
 def from_config(config: Mapping) -> dict[str, int]:

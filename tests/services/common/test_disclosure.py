@@ -1,6 +1,13 @@
-"""Disclosure control: the ONS 10-5 rule with secondary suppression."""
+"""Disclosure control (security-and-privacy.md section 3): 1-9 suppressed, others
+rounded to 5, and no line with one suppressed count beside a published total. Property
+tests generate counts and tables and check that no count of 1-9 is shown or can be
+worked out by subtraction."""
+
+import itertools
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engage.services.common import disclosure
 
@@ -11,7 +18,7 @@ def shown(breakdown):
 
 def test_small_counts_are_suppressed_and_the_rest_rounded_to_five():
     result = disclosure.control({"A": 12, "B": 3, "C": 27, "D": 40})
-    # B is under 10; as the only one, the next smallest (A) goes too.
+    # B is 1-9; as the only one, the next smallest (A) goes too.
     assert shown(result) == {"A": None, "B": None, "C": 25, "D": 40}
     assert [c.suppressed for c in result.cells] == ["secondary", "primary", None, None]
     assert result.total.shown == 80  # 82 rounded
@@ -23,15 +30,28 @@ def test_two_small_counts_need_no_secondary_suppression():
     assert all(c.suppressed != "secondary" for c in result.cells)
 
 
-def test_a_total_under_the_threshold_hides_everything():
-    result = disclosure.control({"A": 5, "B": 3})
-    assert shown(result) == {"A": None, "B": None}
+def test_zero_is_published_and_protects_nothing():
+    """'Nobody' picks nobody out; but a single hidden 3 beside zeros and a total is
+    still protected by hiding another count."""
+    result = disclosure.control({"A": 40, "B": 3, "C": 0, "D": 0}, rounding=1)
+    assert shown(result) == {"A": None, "B": None, "C": 0, "D": 0}
+    assert [c.suppressed for c in result.cells] == ["secondary", "primary", None, None]
+
+
+def test_a_small_total_is_hidden_with_its_counts():
+    result = disclosure.control({"A": 5, "B": 3, "C": 0})
+    assert shown(result) == {"A": None, "B": None, "C": 0}
     assert result.total.shown is None and result.total.text == "suppressed"
 
 
-def test_zero_is_small_too():
-    # "Nobody from group X" can itself disclose something about the others.
-    assert shown(disclosure.control({"A": 0, "B": 20, "C": 30}))["A"] is None
+def test_secondary_suppression_hides_counts_of_people_never_zeros():
+    result = disclosure.control({"A": 4, "B": 0, "C": 0, "D": 0}, threshold=3, rounding=1)
+    assert shown(result) == {"A": 4, "B": 0, "C": 0, "D": 0}  # 4 is not small at 3
+    result = disclosure.control({"A": 12, "B": 0}, threshold=10, rounding=1)
+    assert shown(result) == {"A": 12, "B": 0} and result.total.shown == 12
+    result = disclosure.control({"A": 2, "B": 0, "C": 11}, threshold=3, rounding=1)
+    # A is hidden; C is the only other non-zero count, so it goes too.
+    assert shown(result) == {"A": None, "B": 0, "C": None} and result.total.shown == 13
 
 
 def test_rounding_halves_go_up():
@@ -43,23 +63,13 @@ def test_the_rule_is_configurable():
     assert shown(result) == {"A": 4, "B": 6}
 
 
-def test_no_single_suppressed_cell_can_be_worked_out_from_the_total():
-    """Property over many breakdowns: never exactly one hidden cell with a shown total."""
-    import itertools
-
-    for values in itertools.product([0, 3, 9, 10, 14, 30], repeat=3):
-        result = disclosure.control(dict(zip("ABC", values, strict=True)))
-        hidden = [v for c, v in zip(result.cells, values, strict=True) if c.shown is None]
-        # Never exactly one hidden count of people beside a shown total.
-        assert len([v for v in hidden if v]) != 1 or len(hidden) > 1 or result.total.shown is None
-        assert (
-            len([v for v in hidden if v]) != 1
-            or any(c.suppressed == "secondary" for c in result.cells)
-            or result.total.shown is None
-        )
-        for cell, value in zip(result.cells, values, strict=True):
-            if cell.shown is not None:
-                assert value >= 10 and cell.shown % 5 == 0 and abs(cell.shown - value) <= 2
+def test_percentages_come_from_rounded_counts_and_need_a_whole_of_ten():
+    result = disclosure.control({"A": 13, "B": 24})
+    a, _ = result.cells
+    assert disclosure.percent(a, result.total) == round(100 * 15 / 35, 1)
+    small = disclosure.Cell("Total", 5)
+    assert disclosure.percent(a, small) is None
+    assert disclosure.percent(disclosure.Cell("A", None, "primary"), result.total) is None
 
 
 def test_bad_settings_and_counts_are_refused():
@@ -69,8 +79,56 @@ def test_bad_settings_and_counts_are_refused():
         disclosure.control({"A": -1})
 
 
-def test_hidden_zeros_do_not_protect_a_single_small_count():
-    """{40, 3, 0, 0}: without rounding the 3 would be total minus 40."""
-    result = disclosure.control({"A": 40, "B": 3, "C": 0, "D": 0}, rounding=1)
-    assert shown(result) == {"A": None, "B": None, "C": None, "D": None}
-    assert [c.suppressed for c in result.cells] == ["secondary", "primary", "primary", "primary"]
+# Properties ---------------------------------------------------------------------
+
+COUNTS = st.integers(min_value=0, max_value=60)
+
+
+def _published_ok(value) -> bool:
+    return value is None or value == 0 or (value >= 10 and value % 5 == 0)
+
+
+def _line_ok(cells, total) -> bool:
+    """Not exactly one hidden count beside a published total."""
+    hidden = [c for c in cells if c is None]
+    return total is None or len(hidden) != 1
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(COUNTS, min_size=1, max_size=8))
+def test_a_breakdown_never_shows_or_gives_away_a_small_count(values):
+    labels = [f"L{n}" for n in range(len(values))]
+    result = disclosure.control(dict(zip(labels, values, strict=True)))
+    published = [c.shown for c in result.cells] + [result.total.shown]
+    assert all(_published_ok(v) for v in published)
+    assert _line_ok([c.shown for c in result.cells], result.total.shown)
+    for cell, value in zip(result.cells, values, strict=True):
+        if 0 < value < 10:
+            assert cell.shown is None
+        if cell.shown is not None:
+            assert abs(cell.shown - value) <= 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(COUNTS, min_size=1, max_size=5), min_size=1, max_size=5).filter(
+        lambda rows: len({len(r) for r in rows}) == 1
+    )
+)
+def test_a_table_never_shows_or_gives_away_a_small_count(matrix):
+    columns = [f"C{n}" for n in range(len(matrix[0]))]
+    counts = {f"R{r}": dict(zip(columns, row, strict=True)) for r, row in enumerate(matrix)}
+    table = disclosure.control_table(counts, columns)
+    assert all(_published_ok(v) for v in table.published())
+    for row in table.rows:
+        cells = [table.cells[row][c].shown for c in columns]
+        assert _line_ok(cells, table.row_totals[row].shown)
+    for column in columns:
+        cells = [table.cells[row][column].shown for row in table.rows]
+        assert _line_ok(cells, table.column_totals[column].shown)
+    assert _line_ok([t.shown for t in table.row_totals.values()], table.total.shown)
+    assert _line_ok([t.shown for t in table.column_totals.values()], table.total.shown)
+    # Every true count of 1-9 is hidden, wherever it sits.
+    for (r, row), c in itertools.product(enumerate(table.rows), range(len(columns))):
+        if 0 < matrix[r][c] < 10:
+            assert table.cells[row][columns[c]].shown is None
