@@ -4,6 +4,8 @@ published one, as a page or a PDF."""
 from __future__ import annotations
 
 import base64
+import functools
+import json
 
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -88,17 +90,23 @@ def publish(pack_id: int):
     return redirect(url_for("packs.versions", meeting_id=pack.meeting_id))
 
 
+@functools.lru_cache(maxsize=64)
+def _chart_url(block_json: str) -> str:
+    """A chart as a data: URL. Drawing takes a fifth of a second, and a pack's charts
+    change only when it is rebuilt or a story leaves it, so each is drawn once."""
+    block = json.loads(block_json)
+    png = charts.bar_chart_png(block["labels"], block["series"], y_label=block.get("y_label", ""))
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
 def _chart_images(content: dict) -> dict[int, str]:
-    """Each chart block as a data: URL, keyed by the block's id()."""
-    images = {}
-    for section in content["sections"]:
-        for block in section["blocks"]:
-            if block["type"] == "chart":
-                png = charts.bar_chart_png(
-                    block["labels"], block["series"], y_label=block.get("y_label", "")
-                )
-                images[id(block)] = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-    return images
+    """Each chart block's image, keyed by the block's id()."""
+    return {
+        id(block): _chart_url(json.dumps(block, sort_keys=True))
+        for section in content["sections"]
+        for block in section["blocks"]
+        if block["type"] == "chart"
+    }
 
 
 @bp.get("/<int:pack_id>")

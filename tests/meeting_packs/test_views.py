@@ -1,0 +1,54 @@
+"""Pack pages: the secretariat builds and publishes versions; the page shows each chart
+with its numbers; the PDF is an attachment; members of other bodies get nothing."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from engage import clock
+from engage.extensions import db
+from engage.models import MeetingPack, Role
+from tests import factories
+from tests.helpers import page, submit_form
+
+
+def _meeting_with_a_story(app) -> int:
+    with app.app_context():
+        group = factories.working_group("Housing working group")
+        factories.routing_rule(group, ["housing"])
+        factories.approved_story("Mould <again> & again.", themes=["housing"])
+        return factories.meeting(on=clock.today() + timedelta(days=5)).id
+
+
+def test_the_secretariat_builds_publishes_and_reads_a_pack(app, client, login_as):
+    meeting_id = _meeting_with_a_story(app)
+    login_as(Role.SECRETARIAT)
+    versions = f"/packs/meetings/{meeting_id}"
+    response = submit_form(client, f"{versions}/build", {}, form_url=versions)
+    assert response.status_code == 302
+    with app.app_context():
+        pack_id = db.session.scalar(select(MeetingPack.id))
+    shown = client.get(f"/packs/{pack_id}")
+    html = shown.get_data(as_text=True)
+    assert 'src="data:image/png;base64,' in html
+    assert "The figures in the chart" in html
+    assert "Mould <again> & again." in page(shown).get_text()
+    assert "Mould <again>" not in html  # escaped in the markup
+    pdf = client.get(f"/packs/{pack_id}/pack.pdf")
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert pdf.headers["Content-Disposition"].startswith("attachment;")
+    response = submit_form(client, f"/packs/{pack_id}/publish", {}, form_url=versions)
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(MeetingPack, pack_id).published_at is not None
+
+
+def test_someone_not_on_the_body_gets_a_not_found(app, client, login_as):
+    meeting_id = _meeting_with_a_story(app)
+    with app.app_context():
+        pack = factories.meeting_pack(meeting_id, published=True)
+        pack_id = pack.id
+    login_as(Role.WORKING_GROUP_MEMBER)
+    assert client.get(f"/packs/{pack_id}").status_code == 404
+    assert client.get(f"/packs/{pack_id}/pack.pdf").status_code == 404
+    assert "No packs have been published" in page(client.get("/packs/")).get_text()
