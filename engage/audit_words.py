@@ -58,6 +58,7 @@ ACTIONS: dict[str, str] = {
     "paper.removed": "Removed a paper",
     "attendance.recorded": "Recorded who attended a meeting",
     "minutes.saved": "Saved a meeting's minutes",
+    "body.quorum_set": "Set how many seats make a body's meeting quorate",
     "decision.recorded": "Recorded a decision",
     "action.raised": "Recorded an action",
     "action.updated": "Updated an action",
@@ -114,6 +115,11 @@ RECORD_KINDS = {
     "paper": "Paper",
     "decision": "Decision",
     "action": "Meeting action",
+    "body": "Body",
+    "routing_rule": "Routing rule",
+    "routing": "Routing",
+    "digest": "Digest",
+    "meeting_pack": "Meeting pack",
 }
 
 

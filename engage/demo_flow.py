@@ -25,7 +25,7 @@ from engage.models import (
 )
 from engage.services.common import audit
 from engage.services.digests import issuing, routing
-from engage.services.meetings import actions, agenda, meetings, minutes
+from engage.services.meetings import actions, agenda, attendance, meetings, minutes
 from engage.services.packs import builder
 from engage.services.stories import intake, moderation, notices, receipts, tagging
 
@@ -136,6 +136,8 @@ def _approve_stories(officer: User) -> None:
 
 def _meetings(actor: User, today: date) -> None:
     taskforce = db.session.scalar(select(Body).where(Body.slug == "taskforce"))
+    # Quorum as the terms of reference might set it: 11 of the 20 seats.
+    attendance.set_quorum(taskforce.id, "11", actor=actor)
     held = meetings.schedule(
         meetings.MeetingInput(
             body_id=taskforce.id,

@@ -284,6 +284,7 @@ def test_every_staff_change_writes_an_audit_row(app, client, ids):
             "theme_ids": str(transport),
             "cadence": "weekly",
             "by_email": "no",
+            "quorum": "8",
         },
     )
     assert sign_in(client, "walker@test.example").status_code == 302
@@ -329,6 +330,7 @@ def test_every_staff_change_writes_an_audit_row(app, client, ids):
             f"/meetings/{walk_meeting}/actions/new",
             f"/meetings/actions/{walk_action}/update",
             f"/meetings/{to_cancel}/cancel",
+            f"/meetings/bodies/{taskforce}/quorum?meeting={walk_meeting}",
             # Routing, digests and packs
             "/routing/rules/new",
             f"/routing/rules/{ids['rule_id']}/edit",

@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 
 from engage.meeting_packs import bp
 from engage.packs import charts
+from engage.paper_download import paper_response
 from engage.permissions import SECRETARIAT_ROLES, STAFF_ROLES, current_actor, require_role
 from engage.services.common.transaction import NotFound, ServiceError
 from engage.services.meetings import meetings as meeting_service
@@ -121,6 +122,18 @@ def show(pack_id: int):
         content=content,
         images=_chart_images(content),
     )
+
+
+@bp.get("/<int:pack_id>/papers/<int:paper_id>")
+@require_role(*STAFF_ROLES)
+def paper(pack_id: int, paper_id: int):
+    """A paper from the pack's agenda, for anyone who may read the pack."""
+    pack = _pack_or_404(pack_id)
+    try:
+        found = builder.paper_of(pack, paper_id)
+    except NotFound:
+        abort(404)
+    return paper_response(found)
 
 
 @bp.get("/<int:pack_id>/pack.pdf")

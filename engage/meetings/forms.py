@@ -191,6 +191,10 @@ def attendance_answers(form, rows) -> dict[int, AttendanceStatus | None]:
     }
 
 
+class QuorumForm(Form):
+    quorum = StringField("Seats needed for a quorum (optional)")
+
+
 class MinutesForm(Form):
     minutes = TextAreaField("Minutes")
     version = HiddenField()

@@ -4,10 +4,9 @@ engage.services.meetings, which decides."""
 
 from __future__ import annotations
 
-import io
 from datetime import datetime, timedelta
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
 from engage import clock
@@ -24,6 +23,7 @@ from engage.meetings.forms import (
     MinutesForm,
     MoveForm,
     PaperForm,
+    QuorumForm,
     RatesForm,
     RemoveItemForm,
     RemovePaperForm,
@@ -32,6 +32,7 @@ from engage.meetings.forms import (
     attendance_form,
     friendlier_errors,
 )
+from engage.paper_download import paper_response
 from engage.permissions import SECRETARIAT_ROLES, current_actor, require_role
 from engage.services.common.transaction import Conflict, NotFound, ServiceError
 from engage.services.meetings import actions, agenda, attendance, forward_plan, meetings, minutes
@@ -392,14 +393,7 @@ def upload_paper(item_id: int):
 @bp.get("/papers/<int:paper_id>")
 @require_role(*SECRETARIAT_ROLES)
 def download_paper(paper_id: int):
-    paper = _found(agenda.get_paper, paper_id)
-    return send_file(
-        io.BytesIO(paper.content),
-        mimetype=paper.content_type,
-        as_attachment=True,
-        download_name=agenda.download_name(paper),
-        max_age=0,
-    )
+    return paper_response(_found(agenda.get_paper, paper_id))
 
 
 @bp.route("/papers/<int:paper_id>/remove", methods=["GET", "POST"])
@@ -446,6 +440,32 @@ def record_attendance(meeting_id: int):
         rows=rows,
         on=local_date(found.starts_at),
         quorum=attendance.quorum(found, rows),
+    )
+
+
+@bp.route("/bodies/<int:body_id>/quorum", methods=["GET", "POST"])
+@require_role(*SECRETARIAT_ROLES)
+def set_quorum(body_id: int):
+    body = next((b for b in meetings.bodies() if b.id == body_id), None)
+    if body is None:
+        abort(404)
+    back = request.args.get("meeting", type=int)
+    if request.method == "GET":
+        form = QuorumForm(formdata=None, quorum=str(body.quorum or ""))
+    else:
+        form = QuorumForm()
+    if _checked(form, lambda: attendance.quorum_problems(form.quorum.data)):
+        try:
+            attendance.set_quorum(body.id, form.quorum.data, actor=current_actor())
+        except ServiceError as error:
+            apply_service_errors(form, error.errors)
+        else:
+            flash(f"Saved the quorum for {body.name}.", "success")
+            if back:
+                return redirect(_meeting_url(back, "attendance"))
+            return redirect(url_for("meetings.index", body=body.slug))
+    return render_template(
+        "meetings/quorum.html", title=f"Quorum: {body.name}", form=form, body=body, back=back
     )
 
 

@@ -52,3 +52,39 @@ def test_someone_not_on_the_body_gets_a_not_found(app, client, login_as):
     assert client.get(f"/packs/{pack_id}").status_code == 404
     assert client.get(f"/packs/{pack_id}/pack.pdf").status_code == 404
     assert "No packs have been published" in page(client.get("/packs/")).get_text()
+
+
+def test_pack_readers_open_the_papers_of_its_agenda_only(app, client, login_as):
+    from engage.models import Membership, MembershipRole, Person, User
+
+    meeting_id = _meeting_with_a_story(app)
+    with app.app_context():
+        item = factories.agenda_item(meeting_id, "Terms of reference")
+        paper_id = factories.paper(item.id).id
+        other_item = factories.agenda_item(factories.meeting(on=clock.today()).id)
+        other_paper = factories.paper(other_item.id).id
+        from engage.services.common.audit import SYSTEM
+        from engage.services.packs import builder
+
+        pack = builder.build(meeting_id, actor=SYSTEM)
+        builder.publish(pack.id, actor=SYSTEM)
+        pack_id = pack.id
+    member_id = login_as(Role.WORKING_GROUP_MEMBER)
+    with app.app_context():
+        member = db.session.get(User, member_id)
+        db.session.add(
+            Membership(
+                person=Person(full_name="Member", email=member.email),
+                body=db.session.get(MeetingPack, pack_id).meeting.body,
+                role=MembershipRole.INDEPENDENT_MEMBER,
+                term_start=clock.today() - timedelta(days=30),
+            )
+        )
+        db.session.commit()
+    shown = page(client.get(f"/packs/{pack_id}"))
+    link = shown.find("a", string="Terms of reference")
+    assert link["href"] == f"/packs/{pack_id}/papers/{paper_id}"
+    response = client.get(link["href"])
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert client.get(f"/packs/{pack_id}/papers/{other_paper}").status_code == 404

@@ -438,3 +438,24 @@ def test_minutes_from_a_stale_page_are_kept_to_copy(app, client, secretariat, me
         submit_form(client, url, {"minutes": "My <own> words", "version": version}).status_code
         == 302
     )
+
+
+def test_the_secretariat_sets_a_bodys_quorum_and_bad_input_is_kept(app, client, login_as):
+    from engage.models import Body
+
+    with app.app_context():
+        taskforce = db.session.scalar(select(Body).where(Body.slug == "taskforce"))
+        body_id = taskforce.id
+    login_as(Role.SECRETARIAT)
+    url = f"/meetings/bodies/{body_id}/quorum"
+    response = submit_form(client, url, {"quorum": "eight"})
+    assert response.status_code == 200
+    assert "Enter how many seats make a meeting quorate" in " ".join(error_summary(response))
+    assert 'value="eight"' in response.get_data(as_text=True)
+    response = submit_form(client, url, {"quorum": "8"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Body, body_id).quorum == 8
+    submit_form(client, url, {"quorum": ""})
+    with app.app_context():
+        assert db.session.get(Body, body_id).quorum is None

@@ -131,6 +131,37 @@ def needed_for_quorum(body: Body, seats: int) -> int:
     return body.quorum if body.quorum else seats // 2 + 1
 
 
+QUORUM_PROBLEM = "Enter how many seats make a meeting quorate, from 1 to 100, or leave it empty"
+
+
+def quorum_problems(typed: str | None) -> dict[str, str]:
+    text = (typed or "").strip()
+    if text and not (text.isascii() and text.isdigit() and 1 <= int(text) <= 100):
+        return {"quorum": QUORUM_PROBLEM}
+    return {}
+
+
+@transactional
+def set_quorum(body_id: int, typed: str | None, *, actor: User) -> Body:
+    """The seats a body's meetings need (its terms of reference say); empty means more
+    than half of the seats."""
+    if problems := quorum_problems(typed):
+        raise ServiceError(problems)
+    body = db.session.get(Body, body_id)
+    if body is None:
+        raise ServiceError({"quorum": "There is no such body"})
+    text = (typed or "").strip()
+    body.quorum = int(text) if text else None
+    audit.record(
+        "body.quorum_set",
+        actor=actor,
+        object_type="body",
+        object_id=body.id,
+        detail=f"quorum={body.quorum or 'half'}",
+    )
+    return body
+
+
 def quorum(meeting: Meeting, rows: list[Expected] | None = None) -> Quorum:
     rows = expected(meeting) if rows is None else rows
     seats = [r for r in rows if r.counts_for_quorum]

@@ -71,7 +71,12 @@ def _agenda(meeting: Meeting) -> dict:
         if item.description:
             blocks.append({"type": "paragraph", "text": item.description})
         blocks.extend(
-            {"type": "paper", "title": paper.title, "filename": paper.filename}
+            {
+                "type": "paper",
+                "title": paper.title,
+                "filename": paper.filename,
+                "paper_id": paper.id,
+            }
             for paper in item.papers
         )
     return {"heading": "Agenda", "blocks": blocks}
@@ -458,6 +463,21 @@ def may_read(user: User, pack: MeetingPack) -> bool:
     if pack.published_at is None:
         return False
     return any(b.id == pack.meeting.body_id for b in member_bodies(user, clock.today()))
+
+
+def paper_of(pack: MeetingPack, paper_id: int):
+    """A paper on the pack's meeting's agenda (so whoever may read the pack may open it),
+    or NotFound."""
+    from engage.models import AgendaItem, Paper
+
+    paper = db.session.scalar(
+        select(Paper)
+        .join(AgendaItem, AgendaItem.id == Paper.agenda_item_id)
+        .where(Paper.id == paper_id, AgendaItem.meeting_id == pack.meeting_id)
+    )
+    if paper is None:
+        raise NotFound(paper_id)
+    return paper
 
 
 def published_for(user: User) -> list[MeetingPack]:
