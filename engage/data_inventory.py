@@ -515,4 +515,215 @@ INVENTORY: dict[str, TableEntry] = {
             "personal": ["content", "pdf"],
         },
     ),
+    "measurements": TableEntry(
+        "indicator measurements per period, with evidence and RAG status",
+        "kept as the Taskforce's public record; published versions never change",
+        {
+            "operational": [
+                "id",
+                "indicator_id",
+                "period_kind",
+                "period_start",
+                "version",
+                "value",
+                "computed",
+                "rag",
+                "recorded_by_id",
+                "recorded_at",
+                "published_at",
+                "published_by_id",
+                "row_version",
+            ],
+            "reference": [
+                "narrative",
+                "rag_reason",
+                "evidence_links",
+                "source",
+                "correction_reason",
+            ],
+        },
+    ),
+    "measurement_documents": TableEntry(
+        "documents uploaded as evidence for a measurement",
+        "kept with the measurement",
+        {
+            "operational": [
+                "id",
+                "measurement_id",
+                "content_type",
+                "uploaded_by_id",
+                "uploaded_at",
+            ],
+            "reference": ["filename", "data"],
+        },
+    ),
+    "register_entries": TableEntry(
+        "impact assessments, best practice shared, community-led initiatives (organisations, "
+        "not people)",
+        "kept as the Taskforce's record",
+        {
+            "operational": [
+                "id",
+                "kind",
+                "occurred_on",
+                "funding_pence",
+                "recorded_by_id",
+                "recorded_at",
+                "version",
+            ],
+            "reference": ["title", "description", "organisation", "evidence_links"],
+        },
+    ),
+    "influenced_decisions": TableEntry(
+        "decisions the Taskforce influenced (the decisions log)",
+        "kept as the Taskforce's public record",
+        {
+            "operational": [
+                "id",
+                "decided_on",
+                "significance",
+                "meeting_decision_id",
+                "recorded_by_id",
+                "recorded_at",
+                "version",
+            ],
+            "reference": ["title", "decided_by", "what_changed", "evidence_links"],
+        },
+    ),
+    "influenced_decision_meetings": TableEntry(
+        "meetings that informed a decision",
+        "kept with the decision",
+        {"operational": ["influenced_decision_id", "meeting_id"]},
+    ),
+    "influenced_decision_agenda_items": TableEntry(
+        "agenda items that informed a decision",
+        "kept with the decision",
+        {"operational": ["influenced_decision_id", "agenda_item_id"]},
+    ),
+    "influenced_decision_digests": TableEntry(
+        "digests that informed a decision",
+        "kept with the decision",
+        {"operational": ["influenced_decision_id", "digest_id"]},
+    ),
+    "influenced_decision_stories": TableEntry(
+        "stories that informed a decision (the link only; a withdrawn story's link goes)",
+        "removed when the story is withdrawn or deleted",
+        {"operational": ["influenced_decision_id", "submission_id"]},
+    ),
+    "loop_closures": TableEntry(
+        '"you said, we did" summaries written from a decision',
+        "kept as the Taskforce's public record",
+        {
+            "operational": [
+                "id",
+                "decision_id",
+                "theme_id",
+                "created_by_id",
+                "created_at",
+                "published_at",
+                "published_by_id",
+                "residents_told",
+                "version",
+            ],
+        },
+    ),
+    "loop_closure_texts": TableEntry(
+        'the words of a "you said, we did" per language (written for the public, about no one)',
+        "kept with the summary",
+        {"operational": ["id", "closure_id", "locale"], "reference": ["you_said", "we_did"]},
+    ),
+    "loop_notices": TableEntry(
+        'which stories\' residents were told of a "you said, we did"',
+        "removed with the story",
+        {"operational": ["id", "closure_id", "submission_id", "emailed", "created_at"]},
+    ),
+    "commitments": TableEntry(
+        "strategic equity commitments and report recommendations tracked",
+        "kept as the Taskforce's public record",
+        {
+            "operational": [
+                "id",
+                "kind",
+                "due_on",
+                "status",
+                "closed_on",
+                "created_by_id",
+                "created_at",
+                "version",
+            ],
+            "reference": ["source", "reference", "title", "description", "owner"],
+        },
+    ),
+    "commitment_updates": TableEntry(
+        "a commitment's status history with evidence",
+        "kept with the commitment",
+        {
+            "operational": ["id", "commitment_id", "status", "recorded_by_id", "recorded_at"],
+            "reference": ["note", "evidence_links"],
+        },
+    ),
+    "terms_reviews": TableEntry(
+        "yearly reviews of the terms of reference",
+        "kept as the Taskforce's record",
+        {
+            "operational": ["id", "reviewed_on", "recorded_by_id", "recorded_at"],
+            "reference": ["note"],
+        },
+    ),
+    "evidence_datasets": TableEntry(
+        "published statistics by ethnic group used as evidence (aggregates, no people)",
+        REFERENCE_RETENTION,
+        {
+            "operational": ["id", "indicator_id", "created_by_id", "created_at"],
+            "reference": ["title", "measure", "unit", "description"],
+        },
+    ),
+    "evidence_versions": TableEntry(
+        "each upload of an evidence table, as sent and as validated",
+        "kept: earlier versions stay so figures can be traced",
+        {
+            "operational": [
+                "id",
+                "dataset_id",
+                "version",
+                "row_count",
+                "uploaded_by_id",
+                "uploaded_at",
+            ],
+            "reference": [
+                "source",
+                "source_url",
+                "licence",
+                "note",
+                "filename",
+                "csv_text",
+                "rows_json",
+            ],
+        },
+    ),
+    "annual_reports": TableEntry(
+        "annual progress reports (figures disclosure-controlled, no story text)",
+        "kept: every year's published report stays on the site",
+        {
+            "operational": [
+                "id",
+                "year",
+                "created_by_id",
+                "created_at",
+                "updated_at",
+                "published_at",
+                "published_by_id",
+                "version",
+            ],
+            "reference": ["narrative", "content", "pdf"],
+        },
+    ),
+    "figures_snapshots": TableEntry(
+        "precomputed public figures (disclosure-controlled counts only)",
+        "older snapshots may be deleted; the newest is served",
+        {
+            "operational": ["id", "produced_at", "period_label", "milliseconds_taken"],
+            "reference": ["content"],
+        },
+    ),
 }

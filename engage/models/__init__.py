@@ -1,5 +1,23 @@
 """All models, imported here so Alembic and the app see the whole schema."""
 
+from engage.models.accountability import (
+    Commitment,
+    CommitmentKind,
+    CommitmentStatus,
+    CommitmentUpdate,
+    InfluencedDecision,
+    LoopClosure,
+    LoopClosureText,
+    LoopNotice,
+    Measurement,
+    MeasurementDocument,
+    PeriodKind,
+    Rag,
+    RegisterEntry,
+    RegisterKind,
+    Significance,
+    TermsReview,
+)
 from engage.models.audit import AuditEvent
 from engage.models.base import Base
 from engage.models.bodies import (
@@ -31,6 +49,7 @@ from engage.models.meetings import (
     MeetingStatus,
     Paper,
 )
+from engage.models.evidence import EvidenceDataset, EvidenceVersion
 from engage.models.moderation import SafeguardingCategory, SafeguardingFlag
 from engage.models.outbox import OutboxMessage
 from engage.models.reference import (
@@ -40,6 +59,7 @@ from engage.models.reference import (
     TaskforceFunction,
     Theme,
 )
+from engage.models.reports import AnnualReport, FiguresSnapshot
 from engage.models.resident_sessions import ResidentSession, ResidentSessionPurpose
 from engage.models.routing import ConfirmedTheme, RoutingRule, StoryRoute
 from engage.models.submissions import (
@@ -64,6 +84,26 @@ from engage.models.tagging import (
 from engage.models.users import RecoveryCode, Role, User
 
 __all__ = [
+    "Commitment",
+    "CommitmentKind",
+    "CommitmentStatus",
+    "CommitmentUpdate",
+    "InfluencedDecision",
+    "LoopClosure",
+    "LoopClosureText",
+    "LoopNotice",
+    "Measurement",
+    "MeasurementDocument",
+    "PeriodKind",
+    "Rag",
+    "RegisterEntry",
+    "RegisterKind",
+    "Significance",
+    "TermsReview",
+    "EvidenceDataset",
+    "EvidenceVersion",
+    "AnnualReport",
+    "FiguresSnapshot",
     "ActionStatus",
     "ActionUpdate",
     "AgendaItem",
