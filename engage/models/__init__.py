@@ -29,6 +29,7 @@ from engage.models.bodies import (
     Person,
 )
 from engage.models.digests import Digest, DigestRead
+from engage.models.evidence import EvidenceDataset, EvidenceVersion
 from engage.models.groups import (
     CommunityGroup,
     EngagementKind,
@@ -49,7 +50,6 @@ from engage.models.meetings import (
     MeetingStatus,
     Paper,
 )
-from engage.models.evidence import EvidenceDataset, EvidenceVersion
 from engage.models.moderation import SafeguardingCategory, SafeguardingFlag
 from engage.models.outbox import OutboxMessage
 from engage.models.reference import (
