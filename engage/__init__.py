@@ -106,15 +106,21 @@ def _register_request_hooks(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from engage.accountability import bp as accountability_bp
     from engage.admin import bp as admin_bp
     from engage.auth import bp as auth_bp
+    from engage.commitments import bp as commitments_bp
     from engage.digests import bp as digests_bp
+    from engage.evidence import bp as evidence_bp
+    from engage.figures import bp as figures_bp
     from engage.groups import bp as groups_bp
     from engage.meeting_packs import bp as packs_bp
     from engage.meetings import bp as meetings_bp
     from engage.moderation import bp as moderation_bp
     from engage.officer import bp as officer_bp
     from engage.public import bp as public_bp
+    from engage.registers import bp as registers_bp
+    from engage.reports import bp as reports_bp
     from engage.routing import bp as routing_bp
     from engage.staff import bp as staff_bp
     from engage.stories import bp as stories_bp
@@ -131,3 +137,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(routing_bp)
     app.register_blueprint(digests_bp)
     app.register_blueprint(packs_bp)
+    app.register_blueprint(accountability_bp)
+    app.register_blueprint(commitments_bp)
+    app.register_blueprint(registers_bp)
+    app.register_blueprint(evidence_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(figures_bp)

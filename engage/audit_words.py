@@ -46,6 +46,17 @@ ACTIONS: dict[str, str] = {
     "digest.delivery_chosen": "Chose how to receive digests",
     "pack.built": "Built a version of a meeting pack",
     "pack.published": "Published a meeting pack to members",
+    "figures.refreshed": "Refreshed the public figures",
+    # Evidence data
+    "evidence_dataset.created": "Added an evidence dataset",
+    "evidence_version.uploaded": "Uploaded figures to an evidence dataset",
+    # Annual reports
+    "annual_report.started": "Started an annual report",
+    "annual_report.section_added": "Added a section to an annual report",
+    "annual_report.section_changed": "Changed a section of an annual report",
+    "annual_report.section_moved": "Moved a section of an annual report",
+    "annual_report.section_removed": "Removed a section from an annual report",
+    "annual_report.published": "Published an annual report",
     # Meetings
     "meeting.scheduled": "Scheduled a meeting",
     "meeting.updated": "Changed a meeting",
@@ -62,6 +73,25 @@ ACTIONS: dict[str, str] = {
     "decision.recorded": "Recorded a decision",
     "action.raised": "Recorded an action",
     "action.updated": "Updated an action",
+    # Commitments, registers and housekeeping
+    "commitment.added": "Added a commitment",
+    "commitment.changed": "Changed a commitment's details",
+    "commitment.status_updated": "Recorded a commitment's progress",
+    "register_entry.added": "Added an entry to a register",
+    "register_entry.changed": "Changed a register entry",
+    "terms_review.recorded": "Recorded a review of the terms of reference",
+    # Indicators, the decisions log and "you said, we did"
+    "measurement.recorded": "Recorded an indicator's measurement (draft)",
+    "measurement.edited": "Changed a draft measurement",
+    "measurement.published": "Published a measurement",
+    "measurement.corrected": "Corrected a published measurement (new draft version)",
+    "measurement.document_added": "Added an evidence document to a measurement",
+    "influence.logged": "Logged a decision the Taskforce influenced",
+    "influence.changed": "Changed a logged decision",
+    "influence.stories_linked": "Chose the stories behind a decision",
+    "closure.written": 'Wrote a "you said, we did"',
+    "closure.changed": 'Changed a draft "you said, we did"',
+    "closure.published": 'Published a "you said, we did" and told residents',
     # Accounts and signing in
     "user.created": "Created an account",
     "sign_in.succeeded": "Signed in",
@@ -120,6 +150,15 @@ RECORD_KINDS = {
     "routing": "Routing",
     "digest": "Digest",
     "meeting_pack": "Meeting pack",
+    "figures_snapshot": "Public figures",
+    "evidence_dataset": "Evidence dataset",
+    "annual_report": "Annual report",
+    "commitment": "Commitment",
+    "register_entry": "Register entry",
+    "terms_review": "Review of the terms of reference",
+    "measurement": "Measurement",
+    "influenced_decision": "Decision influenced",
+    "loop_closure": "You said, we did",
 }
 
 
@@ -232,6 +271,67 @@ def _action_updated(p: dict[str, str]) -> str:
     )
 
 
+ACCOUNTABILITY_FIELDS = {
+    "kind": "kind",
+    "source": "where it comes from",
+    "reference": "reference",
+    "title": "title",
+    "description": "description",
+    "owner": "owner",
+    "due_on": "due date",
+    "organisation": "organisation",
+    "occurred_on": "date",
+    "evidence_links": "evidence links",
+    "funding_pence": "funding secured",
+}
+
+
+def _accountability_changed(p: dict[str, str]) -> str:
+    changed = [ACCOUNTABILITY_FIELDS.get(n, n) for n in p.get("changed", "").split(",")]
+    words = "Changed: " + ", ".join(changed)
+    if "kind" in p:
+        words = f"{_register_kind(p['kind'])}. {words}"
+    return words
+
+
+def _register_kind(value: str) -> str:
+    from engage.models import RegisterKind
+
+    return _enum_label(RegisterKind, value)
+
+
+def _commitment_updated(p: dict[str, str]) -> str:
+    from engage.models import CommitmentStatus
+
+    words = (
+        f"{_enum_label(CommitmentStatus, p.get('from', ''))} to "
+        f"{_enum_label(CommitmentStatus, p.get('to', '')).lower()}"
+    )
+    links = p.get("links", "0")
+    return (
+        words if links == "0" else f"{words}, {_plural(links, 'evidence link', 'evidence links')}"
+    )
+
+
+def _commitment_kind(p: dict[str, str]) -> str:
+    from engage.models import CommitmentKind
+
+    return _enum_label(CommitmentKind, p.get("kind", ""))
+
+
+def _measurement(p: dict[str, str]) -> str:
+    return (
+        f"Indicator {p.get('indicator', '').replace('_', ' ')}, period {p.get('period', '')}, "
+        f"version {p.get('version', '')}"
+    )
+
+
+def _significance(value: str) -> str:
+    from engage.models import Significance
+
+    return "Significance " + _enum_label(Significance, value)
+
+
 def _slugs(value: str) -> str:
     return value.replace(",", ", ").replace("_", " ")
 
@@ -293,6 +393,49 @@ PAIR_DETAILS: dict[str, Callable[[dict[str, str]], str]] = {
         f"{'made' if p.get('pdf') == 'yes' else 'failed'}"
     ),
     "pack.published": lambda p: f"Meeting {p.get('meeting', '')}, version {p.get('version', '')}",
+    "figures.refreshed": lambda p: f"Counted in {p.get('milliseconds', '')} ms",
+    "evidence_dataset.created": lambda p: (
+        "No indicator" if p.get("indicator") == "none" else f"Indicator {p.get('indicator', '')}"
+    ),
+    "evidence_version.uploaded": lambda p: (
+        f"Version {p.get('version', '')}: {_plural(p.get('rows', '0'), 'row', 'rows')}, "
+        f"{p.get('bytes', '0')} bytes"
+    ),
+    "annual_report.started": lambda p: f"Financial year {p.get('year', '')}",
+    **{
+        action: lambda p: f"Financial year {p.get('year', '')}, section {p.get('section', '')}"
+        for action in (
+            "annual_report.section_added",
+            "annual_report.section_changed",
+            "annual_report.section_removed",
+        )
+    },
+    "annual_report.section_moved": lambda p: (
+        f"Financial year {p.get('year', '')}: section {p.get('section', '')} moved to "
+        f"{p.get('to', '')}"
+    ),
+    "annual_report.published": lambda p: (
+        f"Financial year {p.get('year', '')}: "
+        f"{_plural(p.get('sections', '0'), 'narrative section', 'narrative sections')}"
+    ),
+    "commitment.added": _commitment_kind,
+    "commitment.changed": _accountability_changed,
+    "commitment.status_updated": _commitment_updated,
+    "register_entry.added": lambda p: _register_kind(p.get("kind", "")),
+    "register_entry.changed": _accountability_changed,
+    "terms_review.recorded": lambda p: f"Reviewed on {p.get('on', '')}",
+    "measurement.recorded": lambda p: _measurement(p),
+    "measurement.corrected": lambda p: _measurement(p),
+    "measurement.published": lambda p: f"Version {p.get('version', '')}",
+    "measurement.document_added": lambda p: f"Document {p.get('document', '')}",
+    "influence.logged": lambda p: _significance(p.get("significance", "")),
+    "influence.stories_linked": lambda p: (
+        f"{_plural(p.get('added', '0'), 'story', 'stories')} added, {p.get('removed', '0')} removed"
+    ),
+    "closure.written": lambda p: f"From logged decision {p.get('decision', '')}",
+    "closure.published": lambda p: (
+        f"{_plural(p.get('emailed', '0'), 'resident', 'residents')} emailed"
+    ),
 }
 PLAIN_DETAILS: dict[str, Callable[[str], str]] = {
     "user.created": role_words,

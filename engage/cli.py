@@ -205,6 +205,25 @@ def issue_digests() -> None:
     click.echo(f"Sent {sent} message(s); {failed} failed and will be retried.")
 
 
+@main.group()
+def figures() -> None:
+    """The public figures and open data."""
+
+
+@figures.command("refresh")
+@with_appcontext
+def refresh_figures() -> None:
+    """Count, protect and publish the public figures now (Celery beat does it nightly;
+    run it by hand, or from cron, in the embedded default)."""
+    from engage.services.figures import snapshots
+
+    snapshot = snapshots.refresh()
+    click.echo(
+        f"Public figures refreshed: snapshot {snapshot.id}, "
+        f"{snapshot.milliseconds_taken:,} ms ({snapshot.period_label})."
+    )
+
+
 @main.command("tag-pending")
 @with_appcontext
 def tag_pending() -> None:

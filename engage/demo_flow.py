@@ -226,7 +226,25 @@ def load(today: date) -> None:
         )
     _member(today)
     _approve_stories(officer)
+    # The demo resident's story (code demo_accountability.DEMO_CODE), in time for the
+    # housing group's digest and the decision it informs.
+    from engage import demo_accountability
+
+    demo_accountability.tell_story(officer)
     for slug, _ in RULES:
         body = db.session.scalar(select(Body).where(Body.slug == slug))
         issuing.issue_now(body.id, actor=actor)
+    # Commitments first: the demo pack shows which are overdue.
+    from engage import demo_commitments, demo_evidence
+
+    demo_commitments.load(today)
+    demo_evidence.load(today)
     _meetings(admin, today)
+    demo_accountability.load(today)
+    from engage import demo_reports
+
+    demo_reports.load(today)
+    # The public figures page serves precomputed figures: work them out once now.
+    from engage.services.figures import snapshots
+
+    snapshots.refresh()

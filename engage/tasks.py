@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from celery import Celery, Task, shared_task
+from celery.schedules import crontab
 from flask import Flask, current_app, has_app_context
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,11 @@ def init_celery(app: Flask) -> Celery:
             # Hourly: a digest falls due at a London midnight or a week before a meeting;
             # issuing is idempotent, so running often only makes it prompt.
             "issue-digests": {"task": "engage.tasks.issue_digests", "schedule": 3600.0},
+            # Nightly, when the site is quiet: the public figures are counted afresh.
+            "refresh-figures": {
+                "task": "engage.tasks.refresh_figures",
+                "schedule": crontab(hour=2, minute=30),
+            },
         },
         timezone="Europe/London",
     )
@@ -57,6 +63,14 @@ def issue_digests() -> int:
     from engage.services.digests import issuing
 
     return len(issuing.issue_due())
+
+
+@shared_task(name="engage.tasks.refresh_figures")
+def refresh_figures() -> int:
+    """Nightly: the public figures, counted and protected into a new snapshot."""
+    from engage.services.figures import snapshots
+
+    return snapshots.refresh().id
 
 
 @shared_task(name="engage.tasks.purge_outbox")

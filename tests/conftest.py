@@ -160,11 +160,69 @@ def sent_mail(app: Flask):
     app.extensions.pop("engage_mail_sender", None)
 
 
+def _measured_and_decided() -> dict[str, int]:
+    """A draft measurement with a document, a logged decision and its draft "you said,
+    we did", for the accountability pages' URLs."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from engage.extensions import db
+    from engage.models import (
+        Indicator,
+        InfluencedDecision,
+        LoopClosure,
+        LoopClosureText,
+        Measurement,
+        MeasurementDocument,
+        PeriodKind,
+        Significance,
+    )
+
+    indicator = db.session.scalar(select(Indicator).where(Indicator.slug == "leadership_diversity"))
+    measurement = Measurement(
+        indicator_id=indicator.id,
+        period_kind=PeriodKind.YEAR,
+        period_start=date(2026, 4, 1),
+        narrative="",
+        rag_reason="",
+    )
+    document = MeasurementDocument(
+        measurement=measurement, filename="e.txt", content_type="text/plain", data=b"evidence"
+    )
+    decision = InfluencedDecision(
+        title="Test decision",
+        decided_by="WMCA Board",
+        decided_on=date(2026, 11, 1),
+        what_changed="Something",
+        significance=Significance.MINOR,
+    )
+    closure = LoopClosure(decision=decision)
+    closure.texts.append(LoopClosureText(locale="en", you_said="Said", we_did="Did"))
+    db.session.add_all([measurement, document, decision, closure])
+    db.session.commit()
+    return {
+        "measurement_id": measurement.id,
+        "document_id": document.id,
+        "influenced_decision_id": decision.id,
+        "closure_id": closure.id,
+    }
+
+
 @pytest.fixture
 def ids(app):
     """A membership and a community group for the URLs that need one."""
+    from datetime import date
+
     from engage.extensions import db
-    from engage.models import CommunityGroup, GroupType
+    from engage.models import (
+        Commitment,
+        CommitmentKind,
+        CommunityGroup,
+        GroupType,
+        RegisterEntry,
+        RegisterKind,
+    )
     from tests import factories
 
     with app.app_context():
@@ -187,6 +245,19 @@ def ids(app):
             "paper_id": factories.paper(item.id).id,
             "action_id": factories.meeting_action(meeting.id).id,
         }
+        accountability = [
+            Commitment(
+                kind=CommitmentKind.STRATEGIC,
+                source="Test strategy",
+                reference="T1",
+                title="Test commitment",
+                owner="Owner",
+            ),
+            RegisterEntry(kind=RegisterKind.HEIA, title="Test entry", occurred_on=date(2026, 6, 1)),
+        ]
+        db.session.add_all(accountability)
+        db.session.commit()
+        measured = _measured_and_decided()
         working_group = factories.working_group("Access test group")
         routing_ids = {
             "rule_id": factories.routing_rule(working_group, ["housing"]).id,
@@ -202,4 +273,9 @@ def ids(app):
             "submission_id": story.id,
             "flag_id": raised.id,
             "user_id": factories.user(role=Role.WORKING_GROUP_MEMBER).id,
+            "commitment_id": accountability[0].id,
+            "register_entry_id": accountability[1].id,
+            "dataset_id": factories.evidence_dataset().id,
+            "report_year": factories.annual_report().year,
+            **measured,
         }

@@ -131,9 +131,13 @@ def submission(
     quote: bool = True,
     equality: bool = False,
     tag: bool = True,
+    contact: bool = False,
+    language: str = "en",
+    code: str | None = None,
     **fields,
 ):
-    """A stored story from the web form, tagged as it would be after commit."""
+    """A stored story from the web form, tagged as it would be after commit. With
+    `contact`, pass contact_email or contact_phone too."""
     from engage.models import AgeGroup, Channel, Purpose
     from engage.services.stories import intake, notices, receipts, tagging
 
@@ -142,12 +146,13 @@ def submission(
         Purpose.SHARE: share,
         Purpose.QUOTE: quote,
         Purpose.EQUALITY: equality,
+        Purpose.CONTACT: contact,
     }
     stored = intake.submit_story(
         intake.StoryInput(story=text, age_group=AgeGroup.ADULT, consents=consents, **fields),
-        receipt_code=receipts.new_code(),
+        receipt_code=code or receipts.new_code(),
         channel=Channel.WEB,
-        language="en",
+        language=language,
         notice_version=notices.current().version,
     )
     if tag:
@@ -331,3 +336,60 @@ def meeting_action(
         actions.ActionInput(description=description, owner=owner, due_on=due_on),
         actor=actor,
     )
+
+
+EVIDENCE_CSV = (
+    b"ethnic_group,area,period,value\n"
+    b"Indian,West Midlands,2023,72.5\n"
+    b"White,West Midlands,2023,76.4\n"
+    b"All,West Midlands,2023,73.1\n"
+)
+
+
+def evidence_dataset(
+    title: str = "Employment rate by ethnic group", *, content: bytes | None = EVIDENCE_CSV
+):
+    """An evidence dataset with one version (none when `content` is None)."""
+    from engage.services.evidence import datasets
+
+    actor = db.session.scalar(select(User)) or user()
+    made = datasets.create_dataset(
+        datasets.DatasetInput(title=title, measure="Employment rate, 16 to 64", unit="%"),
+        actor=actor,
+    )
+    if content is not None:
+        datasets.upload_version(
+            made.id,
+            datasets.VersionInput(
+                filename="employment.csv",
+                content=content,
+                source="ONS Annual Population Survey",
+                licence="Open Government Licence v3.0",
+            ),
+            actor=actor,
+        )
+    return made
+
+
+def annual_report(
+    year: int = 2026,
+    sections: tuple = (("Foreword", "The Taskforce's **first** year."),),
+    *,
+    published: bool = False,
+):
+    """An annual report (a draft unless `published`) with narrative sections."""
+    from engage.services.common.audit import SYSTEM
+    from engage.services.reports import drafts, publishing
+
+    drafts.start(year, actor=SYSTEM, today=date(year + 1, 3, 1))
+    for heading, markdown in sections:
+        drafts.add_section(year, heading, markdown, version=drafts.get(year).version, actor=SYSTEM)
+    if published:
+        publishing.publish(
+            year,
+            version=drafts.get(year).version,
+            actor=SYSTEM,
+            today=date(year + 1, 3, 1),
+            settings={"threshold": 10, "rounding": 5},
+        )
+    return drafts.get(year)

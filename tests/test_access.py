@@ -38,6 +38,18 @@ PUBLIC_ENDPOINTS = {
     "auth.reset_password",
     "auth.forgotten_password",
     "auth.reset_link_sent",
+    # Every published annual progress report, as a page and its PDF (drafts 404).
+    "reports.public_index",
+    "reports.public_report",
+    "reports.public_pdf",
+    # The public figures, their charts and open data, and "you said, we did".
+    "figures.index",
+    "figures.chart",
+    "figures.download_csv",
+    "figures.download_json",
+    "figures.schema",
+    "figures.datapackage",
+    "figures.you_said_we_did",
 }
 
 # Each staff URL with the roles allowed on it. A new route must be added here, or
@@ -139,6 +151,95 @@ STAFF_MATRIX = {
     "meetings.add_decision": ("/meetings/{meeting_id}/decisions/new", SECRETARIAT_ONLY),
     "meetings.add_action": ("/meetings/{meeting_id}/actions/new", SECRETARIAT_ONLY),
     "meetings.update_action": ("/meetings/actions/{action_id}/update", SECRETARIAT_ONLY),
+    # Commitments and registers: every member of staff reads them; the secretariat
+    # keeps them and the Taskforce's housekeeping.
+    "commitments.index": ("/commitments/", STAFF),
+    "commitments.add": ("/commitments/new", SECRETARIAT_ONLY),
+    "commitments.show": ("/commitments/{commitment_id}", STAFF),
+    "commitments.edit": ("/commitments/{commitment_id}/edit", SECRETARIAT_ONLY),
+    "commitments.add_update": ("/commitments/{commitment_id}/update", SECRETARIAT_ONLY),
+    "registers.index": ("/registers/", STAFF),
+    "registers.entries": ("/registers/heia", STAFF),
+    "registers.add": ("/registers/initiatives/new", SECRETARIAT_ONLY),
+    "registers.edit": ("/registers/heia/{register_entry_id}/edit", SECRETARIAT_ONLY),
+    "registers.housekeeping": ("/registers/housekeeping", SECRETARIAT_ONLY),
+    "registers.record_review": ("/registers/housekeeping/terms-review", SECRETARIAT_ONLY),
+    # Evidence data: staff read the datasets, their files and charts; the secretariat
+    # adds datasets and uploads their versions.
+    "evidence.index": ("/evidence/", STAFF),
+    "evidence.schema": ("/evidence/schema.json", STAFF),
+    "evidence.new_dataset": ("/evidence/new", SECRETARIAT_ONLY),
+    "evidence.dataset": ("/evidence/{dataset_id}", STAFF),
+    "evidence.upload": ("/evidence/{dataset_id}/versions/new", SECRETARIAT_ONLY),
+    "evidence.version": ("/evidence/{dataset_id}/versions/1", STAFF),
+    "evidence.version_csv": ("/evidence/{dataset_id}/versions/1.csv", STAFF),
+    "evidence.chart": ("/evidence/{dataset_id}/versions/1/chart.png", STAFF),
+    # Accountability: staff read indicators and the decisions log; the secretariat
+    # records, publishes and corrects measurements, logs decisions and closes the loop.
+    "accountability.index": ("/accountability/", STAFF),
+    "accountability.function": ("/accountability/functions/strategic_influence", STAFF),
+    "accountability.indicator": ("/accountability/indicators/decisions_influenced", STAFF),
+    "accountability.records": (
+        "/accountability/indicators/decisions_influenced/records/2026-Q3",
+        STAFF,
+    ),
+    "accountability.record_measurement": (
+        "/accountability/indicators/leadership_diversity/periods/2025/record",
+        SECRETARIAT_ONLY,
+    ),
+    "accountability.measurement": ("/accountability/measurements/{measurement_id}", STAFF),
+    "accountability.edit_measurement": (
+        "/accountability/measurements/{measurement_id}/edit",
+        SECRETARIAT_ONLY,
+    ),
+    "accountability.publish_measurement": (
+        "/accountability/measurements/{measurement_id}/publish",
+        SECRETARIAT_ONLY,
+    ),
+    "accountability.correct_measurement": (
+        "/accountability/measurements/{measurement_id}/correct",
+        SECRETARIAT_ONLY,
+    ),
+    "accountability.add_document": (
+        "/accountability/measurements/{measurement_id}/documents",
+        SECRETARIAT_ONLY,
+    ),
+    "accountability.document": ("/accountability/documents/{document_id}", STAFF),
+    "accountability.decisions_log": ("/accountability/decisions", STAFF),
+    "accountability.new_decision": ("/accountability/decisions/new", SECRETARIAT_ONLY),
+    "accountability.decision": ("/accountability/decisions/{influenced_decision_id}", STAFF),
+    "accountability.edit_decision": (
+        "/accountability/decisions/{influenced_decision_id}/edit",
+        SECRETARIAT_ONLY,
+    ),
+    "accountability.decision_stories": (
+        "/accountability/decisions/{influenced_decision_id}/stories",
+        SECRETARIAT_ONLY,
+    ),
+    "accountability.write_closure": (
+        "/accountability/decisions/{influenced_decision_id}/you-said-we-did",
+        SECRETARIAT_ONLY,
+    ),
+    "accountability.edit_closure": (
+        "/accountability/you-said-we-did/{closure_id}/edit",
+        SECRETARIAT_ONLY,
+    ),
+    "accountability.publish_closure": (
+        "/accountability/you-said-we-did/{closure_id}/publish",
+        SECRETARIAT_ONLY,
+    ),
+    # Annual reports: the secretariat drafts, previews and publishes them (the public
+    # read published ones at /progress-reports/).
+    "reports.index": ("/reports/", SECRETARIAT_ONLY),
+    "reports.start": ("/reports/new", SECRETARIAT_ONLY),
+    "reports.report": ("/reports/{report_year}", SECRETARIAT_ONLY),
+    "reports.add_section": ("/reports/{report_year}/sections/new", SECRETARIAT_ONLY),
+    "reports.edit_section": ("/reports/{report_year}/sections/0/edit", SECRETARIAT_ONLY),
+    "reports.move_section": ("/reports/{report_year}/sections/0/move", SECRETARIAT_ONLY),
+    "reports.remove_section": ("/reports/{report_year}/sections/0/remove", SECRETARIAT_ONLY),
+    "reports.preview": ("/reports/{report_year}/preview", SECRETARIAT_ONLY),
+    "reports.pdf": ("/reports/{report_year}/report.pdf", SECRETARIAT_ONLY),
+    "reports.publish": ("/reports/{report_year}/publish", SECRETARIAT_ONLY),
 }
 # POST-only endpoints: checked with a POST that carries a valid CSRF token.
 POST_ONLY = {
@@ -168,6 +269,11 @@ POST_ONLY = {
     "packs.build",
     "packs.publish",
     "meetings.move_agenda_item",
+    "accountability.publish_measurement",
+    "accountability.add_document",
+    "accountability.publish_closure",
+    "reports.start",
+    "reports.move_section",
 }
 
 

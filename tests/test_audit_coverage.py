@@ -106,6 +106,9 @@ class Walk:
             if element.name == "button" or kind == "submit":
                 if element.get("value") is not None:
                     data[name] = element["value"]
+            elif kind == "file" and ".csv" in (element.get("accept") or ""):
+                # A box for a CSV (evidence data) gets a small table of figures.
+                data[name] = (io.BytesIO(factories.EVIDENCE_CSV), "walk-evidence.csv")
             elif kind == "file":
                 # A file box gets a small PDF, as someone uploading a paper would choose.
                 data[name] = (io.BytesIO(factories.PDF), "walk-paper.pdf")
@@ -285,6 +288,13 @@ def test_every_staff_change_writes_an_audit_row(app, client, ids):
             "cadence": "weekly",
             "by_email": "no",
             "quorum": "8",
+            "evidence_links": "https://www.wmca.org.uk/documents/",
+            "funding": "12,500",
+            "source_url": "https://www.ons.gov.uk/employmentandlabourmarket",
+            "report_year": "2025",
+            "markdown": "Written by the audit walk, in *Markdown*.",
+            "value": "14.5",
+            "other_numbers": "",
         },
     )
     assert sign_in(client, "walker@test.example").status_code == 302
@@ -339,6 +349,34 @@ def test_every_staff_change_writes_an_audit_row(app, client, ids):
             f"/digests/groups/{ids['body_id']}/settings",
             f"/packs/meetings/{walk_meeting}",
             "/routing/",
+            # Commitments, registers and housekeeping
+            "/commitments/new",
+            f"/commitments/{ids['commitment_id']}/edit",
+            f"/commitments/{ids['commitment_id']}/update",
+            "/registers/initiatives/new",
+            f"/registers/heia/{ids['register_entry_id']}/edit",
+            "/registers/housekeeping/terms-review",
+            # Indicators, the decisions log and "you said, we did"
+            "/accountability/indicators/leadership_diversity/periods/2024/record",
+            f"/accountability/measurements/{ids['measurement_id']}/edit",
+            f"/accountability/measurements/{ids['measurement_id']}",
+            f"/accountability/measurements/{ids['measurement_id']}/correct",
+            "/accountability/decisions/new",
+            f"/accountability/decisions/{ids['influenced_decision_id']}/edit",
+            f"/accountability/decisions/{ids['influenced_decision_id']}/stories",
+            f"/accountability/decisions/{ids['influenced_decision_id']}/you-said-we-did",
+            f"/accountability/you-said-we-did/{ids['closure_id']}/edit",
+            f"/accountability/decisions/{ids['influenced_decision_id']}",
+            # Evidence data
+            "/evidence/new",
+            f"/evidence/{ids['dataset_id']}/versions/new",
+            # Annual reports: start one, write, move and remove sections, then publish.
+            "/reports/",
+            f"/reports/{ids['report_year']}/sections/new",
+            f"/reports/{ids['report_year']}/sections/0/edit",
+            f"/reports/{ids['report_year']}",
+            f"/reports/{ids['report_year']}/sections/1/remove",
+            f"/reports/{ids['report_year']}/publish",
         ],
         skip=sign_out,
     )

@@ -32,6 +32,8 @@ def _urls(app, ids) -> list[str]:
         values = {name: ids.get(name, 1) for name in rule.arguments}
         if "token" in rule.arguments:
             values["token"] = "not-a-token"
+        if "kind" in rule.arguments:
+            values["kind"] = "heia"  # a register's kind is one of its names, not a number
         urls.add(rule.build(values)[1])
     return sorted(urls)
 

@@ -37,6 +37,20 @@ STAFF_ONLY = {
     "routing",
     "digests",
     "packs",
+    "commitments",
+    "registers",
+    "evidence",
+    "accountability",
+    # The annual report's staff pages, and its body: the secretariat's English, shown
+    # as written on the public page too (marked lang="en"). Its public pages, in
+    # reports/public/, are translated.
+    "reports/index.html",
+    "reports/report.html",
+    "reports/section.html",
+    "reports/remove_section.html",
+    "reports/publish.html",
+    "reports/preview.html",
+    "reports/_report.html",
     # Digests go to working group members: staff, who work in English.
     "email/digest.html",
     "auth/two_factor.html",

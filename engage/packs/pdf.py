@@ -462,8 +462,9 @@ class _Builder:
         self.subsection = 0
         return _heading(text, STYLES["heading"], level=0, key=f"section-{self.section}")
 
-    def blocks(self, blocks: list[dict]) -> list[Flowable]:
-        renderers: dict[str, Callable[[dict], list[Flowable]]] = {
+    def renderers(self) -> dict[str, Callable[[dict], list[Flowable]]]:
+        """Each block type's renderer (the annual report's builder adds its own)."""
+        return {
             "paragraph": self.paragraph,
             "list": self.bullets,
             "subheading": self.subheading,
@@ -472,6 +473,9 @@ class _Builder:
             "story": self.story,
             "paper": self.paper,
         }
+
+    def blocks(self, blocks: list[dict]) -> list[Flowable]:
+        renderers = self.renderers()
         flowables: list[Flowable] = []
         for block in blocks:
             kind = block.get("type")
@@ -501,7 +505,8 @@ class _Builder:
             block.get("caption"), block.get("columns") or [], block.get("rows") or [], self.width
         )
 
-    def chart(self, block: dict) -> list[Flowable]:
+    def chart_image(self, block: dict) -> list[Flowable]:
+        """The chart's caption and image, the width of the page's text."""
         labels = list(block.get("labels") or [])
         series = list(block.get("series") or [])
         png = bar_chart_png(labels, series, y_label=_plain(block.get("y_label")))
@@ -512,7 +517,13 @@ class _Builder:
         caption = _plain(block.get("caption")).strip()
         if caption:
             flowables.append(_para(caption, "caption"))
-        flowables += [image, Spacer(1, 6)]
+        return flowables + [image, Spacer(1, 6)]
+
+    def chart(self, block: dict) -> list[Flowable]:
+        labels = list(block.get("labels") or [])
+        series = list(block.get("series") or [])
+        caption = _plain(block.get("caption")).strip()
+        flowables = self.chart_image(block)
         if not labels or not series:
             return flowables + [Paragraph(NO_FIGURES, STYLES["body"])]
         y_label = _plain(block.get("y_label")).strip()
@@ -579,11 +590,17 @@ def _contents() -> list[Flowable]:
 
 def render_pdf(content: dict) -> bytes:
     """The meeting pack as PDF bytes (see the module docstring for `content`)."""
+    return render_with(content, _Builder)
+
+
+def render_with(content: dict, builder_class: type[_Builder]) -> bytes:
+    """`content` as PDF bytes, its blocks drawn by `builder_class` (a _Builder): the
+    pack's cover, contents, sections, bookmarks and "Page N of M" footer."""
     register_fonts()
     buffer = io.BytesIO()
     page_count = _PageCount()
     document = _PackDocument(buffer, content, page_count)
-    builder = _Builder(document.width)
+    builder = builder_class(document.width)
     story: list[Flowable] = [page_count, *_cover(content), *_contents()]
     for section in content.get("sections") or []:
         story += [PageBreak(), builder.section_heading(section.get("heading"))]

@@ -24,6 +24,7 @@ from engage.models import Channel, Purpose
 from engage.permissions import public
 from engage.rate_limits import keeps_typed_when_limited, refused
 from engage.redraw import redrawable
+from engage.services.accountability import closing_loop
 from engage.services.common.transaction import ServiceError
 from engage.services.stories import intake, resident_sessions
 from engage.stories import bp
@@ -91,7 +92,14 @@ def your_story():
     submission = _require_story()
     if submission is None:
         return redirect(url_for("stories.find_story"))
-    return render_template("receipt/status.html", submission=submission, title=_("Your story"))
+    return render_template(
+        "receipt/status.html",
+        submission=submission,
+        fed=closing_loop.fed_into(submission),
+        locale=current_language(),
+        closure_text=closing_loop.text_in,
+        title=_("Your story"),
+    )
 
 
 @bp.route("/your-story/choices", methods=["GET", "POST"])

@@ -96,12 +96,12 @@ def of(kind: PeriodKind, start: date) -> Period:
 
 def parse_key(key: str) -> Period:
     """ "2026" or "2026-Q3" back into a period; ValueError for anything else."""
-    head, _, tail = key.partition("-Q")
-    if not head.isdigit() or len(head) != 4:
+    head, marker, tail = key.partition("-Q")
+    if not head.isascii() or not head.isdigit() or len(head) != 4:
         raise ValueError("not a period")
-    if not tail:
+    if not marker:
         return year(int(head))
-    if not tail.isdigit():
+    if not tail.isascii() or not tail.isdigit():
         raise ValueError("not a period")
     return quarter(int(head), int(tail))
 

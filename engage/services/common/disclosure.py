@@ -12,13 +12,22 @@ section 3; the ONS "10-5" rule by default, DISCLOSURE_THRESHOLD and DISCLOSURE_R
    rows, columns and their totals until nothing changes.
 3. Percentages come from the rounded counts, and none is given where the whole is under
    the threshold or hidden.
+4. Tables published together (`control_linked`), whose margins are the same numbers in
+   several tables, are controlled as one: a count hidden in one table is hidden in every
+   table that shows it. Beyond the line-by-line rule, the set is then audited as someone
+   trying to work a hidden count out would: (a) treating every published number as exact,
+   no hidden count of 1-9 may follow from the tables' sums, however combined (two tables
+   subtracted, margins from one table used in another); (b) knowing only what the rounding
+   tells (a published 15 is 13-17; a hidden count is at least 1), no hidden count of 1-9
+   may be pinned to one value. Whatever the audit finds, the smallest published count
+   beside it is hidden too, and the audit runs again.
 
 Digests use it for equality breakdowns; public figures and the annual report reuse it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 DEFAULT_THRESHOLD = 10
@@ -195,3 +204,196 @@ def from_config(config: Mapping) -> dict[str, int]:
         "threshold": int(config.get("DISCLOSURE_THRESHOLD", DEFAULT_THRESHOLD)),
         "rounding": int(config.get("DISCLOSURE_ROUNDING", DEFAULT_ROUNDING)),
     }
+
+
+# Tables published together ------------------------------------------------------------
+
+# Arithmetic for the audit's elimination is modulo this prime: exact, with no fractions
+# growing. (A sum could vanish modulo the prime by chance; with 0/1 coefficients and a
+# prime of 2**61 - 1 the odds are negligible.)
+_PRIME = 2**61 - 1
+# An upper bound that says "no bound": larger than any count.
+_UNBOUNDED = 10**18
+_PROPAGATION_ROUNDS = 100
+
+Key = Hashable
+Line = tuple[Sequence[Key], Key]
+
+
+def control_linked(
+    counts: Mapping[Key, int],
+    lines: Sequence[Line],
+    *,
+    at_most: Sequence[tuple[Key, Key]] = (),
+    threshold: int = DEFAULT_THRESHOLD,
+    rounding: int = DEFAULT_ROUNDING,
+) -> dict[Key, Cell]:
+    """Apply the rule (point 4 of the module docstring) to every count of a set of tables
+    published together. `counts` holds every number any of the tables shows, each once
+    under its key however many tables show it; `lines` say which counts add up to which
+    (parts, total); `at_most` pairs (a, b) say a can't exceed b (a count of a subgroup).
+    Gives each key's cell, labelled with str(key)."""
+    _check(threshold, rounding, counts.values())
+    lines = [(list(parts), total) for parts, total in lines]
+    for parts, total in lines:
+        if sum(counts[part] for part in parts) != counts[total]:
+            raise ValueError(f"the parts of {total!r} don't add up to it")
+    for small, large in at_most:
+        if counts[small] > counts[large]:
+            raise ValueError(f"{small!r} is larger than {large!r}")
+    values = dict(counts)
+    order = {key: position for position, key in enumerate(values)}
+    hidden = {key: "primary" for key, value in values.items() if _small(value, threshold)}
+    while True:
+        changed = True
+        while changed:
+            changed = False
+            for parts, total in lines:
+                changed |= _protect(parts, values, hidden, total, threshold)
+        found = exposed(values, hidden, lines, at_most, threshold=threshold, rounding=rounding)
+        if not found:
+            break
+        extra = _next_to_hide(min(found, key=order.get), values, hidden, lines, order)
+        if extra is None:  # everything that could be hidden is: nothing is exposed then
+            break
+        hidden[extra] = "secondary"
+    return {key: _cell(str(key), key, values, hidden, rounding) for key in values}
+
+
+def _next_to_hide(key: Key, values: Mapping, hidden: dict, lines, order) -> Key | None:
+    """The smallest published non-zero count on a line through `key`; failing that, on
+    any line with something hidden."""
+
+    def published(line_keys):
+        return [k for k in line_keys if k not in hidden and values[k] > 0]
+
+    near = [k for parts, total in lines if key == total or key in parts for k in published(parts)]
+    near += [
+        total
+        for parts, total in lines
+        if (key == total or key in parts) and total not in hidden and values[total] > 0
+    ]
+    if not near:
+        near = [
+            k
+            for parts, total in lines
+            if total in hidden or any(part in hidden for part in parts)
+            for k in published([*parts, total])
+        ]
+    return min(near, key=lambda k: (values[k], order[k])) if near else None
+
+
+def exposed(
+    values: Mapping[Key, int],
+    hidden: Mapping[Key, str],
+    lines: Sequence[Line],
+    at_most: Sequence[tuple[Key, Key]] = (),
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    rounding: int = DEFAULT_ROUNDING,
+) -> set[Key]:
+    """The small counts hidden (primarily) that can still be worked out: by the tables'
+    sums with published numbers taken as exact, or pinned to one value by what the
+    rounding and the sums tell."""
+    small = {key for key, why in hidden.items() if why == "primary"}
+    if not small:
+        return set()
+    found = _determined(list(hidden), lines) & small
+    low, high = bounds(values, hidden, lines, at_most, threshold=threshold, rounding=rounding)
+    return found | {key for key in small if low[key] == high[key]}
+
+
+def _determined(unknown: list[Key], lines: Sequence[Line]) -> set[Key]:
+    """Which unknowns the lines fix, whatever the published numbers are: those whose row
+    in the reduced row echelon form of the lines (over the unknowns) has no free term."""
+    column = {key: n for n, key in enumerate(unknown)}
+    pivots: dict[int, dict[int, int]] = {}
+    for parts, total in lines:
+        row: dict[int, int] = {}
+        for key, sign in [*((part, 1) for part in parts), (total, -1)]:
+            if key in column:
+                row[column[key]] = (row.get(column[key], 0) + sign) % _PRIME
+        row = _reduce({k: v for k, v in row.items() if v}, pivots)
+        if not row:
+            continue
+        lead = min(row)
+        inverse = pow(row[lead], _PRIME - 2, _PRIME)
+        row = {k: v * inverse % _PRIME for k, v in row.items()}
+        for other in pivots.values():
+            if lead in other:
+                _subtract(other, row, other[lead])
+        pivots[lead] = row
+    return {unknown[lead] for lead, row in pivots.items() if len(row) == 1}
+
+
+def _reduce(row: dict[int, int], pivots: dict[int, dict[int, int]]) -> dict[int, int]:
+    for key in [k for k in row if k in pivots]:
+        if key in row:
+            _subtract(row, pivots[key], row[key])
+    return row
+
+
+def _subtract(row: dict[int, int], other: dict[int, int], factor: int) -> None:
+    """row -= factor * other, in place."""
+    for key, value in other.items():
+        left = (row.get(key, 0) - factor * value) % _PRIME
+        if left:
+            row[key] = left
+        else:
+            row.pop(key, None)
+
+
+def bounds(
+    values: Mapping[Key, int],
+    hidden: Mapping[Key, str],
+    lines: Sequence[Line],
+    at_most: Sequence[tuple[Key, Key]] = (),
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    rounding: int = DEFAULT_ROUNDING,
+) -> tuple[dict[Key, int], dict[Key, int]]:
+    """What someone reading the published numbers can know of each count: the lowest and
+    highest it can be. A published count c stands for any count that rounds to c (and is
+    at least the threshold); a hidden one for at least 1 (zeros are always published).
+    The lines' sums and `at_most` then narrow each range until nothing changes."""
+    low: dict[Key, int] = {}
+    high: dict[Key, int] = {}
+    below, above = rounding // 2, rounding - 1 - rounding // 2
+    for key, value in values.items():
+        if key in hidden:
+            low[key], high[key] = 1, _UNBOUNDED
+        elif value == 0:
+            low[key] = high[key] = 0
+        else:
+            shown = round_to(value, rounding)
+            low[key], high[key] = max(threshold, shown - below), shown + above
+    for _ in range(_PROPAGATION_ROUNDS):
+        if not _narrow(lines, at_most, low, high):
+            break
+    return low, high
+
+
+def _narrow(lines: Sequence[Line], at_most, low: dict, high: dict) -> bool:
+    changed = False
+
+    def tighten(key, lowest, highest):
+        nonlocal changed
+        if lowest > low[key]:
+            low[key], changed = lowest, True
+        if highest < high[key]:
+            high[key], changed = highest, True
+
+    for parts, total in lines:
+        least = sum(low[part] for part in parts)
+        most = sum(high[part] for part in parts)
+        tighten(total, least, most)
+        for part in parts:
+            tighten(
+                part,
+                low[total] - (most - high[part]),
+                high[total] - (least - low[part]),
+            )
+    for small, large in at_most:
+        tighten(small, low[small], high[large])
+        tighten(large, low[small], high[large])
+    return changed

@@ -291,3 +291,10 @@ def _equality(body_id: int, start: datetime, end: datetime):
         counts["Not answered"] = tallies[position].get(None, 0)
         out.append((title, disclosure.control(counts, **rule)))
     return out
+
+
+def stories_of(digest: Digest, limit: int = 200) -> list[Item]:
+    """What a group may see of the stories a digest covers, newest first: for linking a
+    decision to the stories behind it."""
+    areas = dict(db.session.execute(select(LocalAuthority.id, LocalAuthority.name)).all())
+    return _items(digest.body_id, digest.period_start, digest.period_end, 0, limit, areas)

@@ -4,6 +4,7 @@ transaction. Pages are read afresh anyway; this takes the story out of what is s
 
 from __future__ import annotations
 
+from engage.services.accountability import decisions
 from engage.services.digests import issuing, routing
 from engage.services.packs import builder as packs
 
@@ -11,6 +12,8 @@ from engage.services.packs import builder as packs
 def no_longer_shown(submission_id: int, *, unroute: bool) -> None:
     if unroute:
         routing.unroute(submission_id)
+        # Nor is it listed behind a decision any more (residents already told stay told).
+        decisions.forget_story(submission_id)
     # Digest emails not yet sent are rewritten without it; sent ones can't be recalled.
     issuing.rewrite_unsent()
     # Packs holding it have their digests and figures worked out again without it, and

@@ -22,6 +22,7 @@ from engage.extensions import db
 from engage.models import Body, Meeting, MeetingPack, Submission, User
 from engage.models.base import utcnow
 from engage.packs import pdf as pdf_renderer
+from engage.services.accountability import commitments
 from engage.services.common import audit
 from engage.services.common.audit import Actor
 from engage.services.common.transaction import NotFound, ServiceError, transactional
@@ -123,6 +124,51 @@ def _previous(meeting: Meeting, previous: Meeting | None) -> list[dict]:
         }
     )
     return sections
+
+
+def _overdue_commitments(meeting: Meeting) -> dict:
+    """Commitments overdue as the meeting's day begins, with their latest update by
+    that day, so the Taskforce can hold their owners to account."""
+    on = meeting.starts_at.astimezone(clock.LONDON).date()
+    rows = []
+    for commitment in commitments.overdue_at(on):
+        update = commitments.latest_update(commitment, by=on)
+        if update is None:
+            latest = f"No update since it was added on {clock.format_date(commitment.created_at)}"
+        else:
+            latest = f"{update.status.label}, {clock.format_date(update.recorded_at)}"
+            if update.note:
+                latest += f": {update.note}"
+        rows.append(
+            [
+                commitment.title,
+                commitment.reference or None,
+                commitment.owner,
+                clock.format_date(commitment.due_on),
+                (on - commitment.due_on).days,
+                latest,
+            ]
+        )
+    blocks = (
+        [
+            {
+                "type": "table",
+                "caption": f"Commitments overdue on {clock.format_date(on)}",
+                "columns": [
+                    "Commitment",
+                    "Reference",
+                    "Owner",
+                    "Due",
+                    "Days overdue",
+                    "Latest update",
+                ],
+                "rows": rows,
+            }
+        ]
+        if rows
+        else [{"type": "paragraph", "text": "No commitments are overdue."}]
+    )
+    return {"heading": "Overdue commitments", "blocks": blocks}
 
 
 def _meta(item: digests.Item) -> str:
@@ -276,7 +322,7 @@ def content_for(meeting: Meeting, *, built_at, version: int) -> tuple[dict, list
     previous = meeting_service.previous_meeting(meeting)
     start = previous.starts_at if previous else meeting.starts_at - timedelta(days=FIRST_PACK_DAYS)
     end = min(meeting.starts_at, built_at)
-    sections = [_agenda(meeting), *_previous(meeting, previous)]
+    sections = [_agenda(meeting), *_previous(meeting, previous), _overdue_commitments(meeting)]
     story_ids: list[int] = []
     for body in groups_for(meeting):
         section, ids = _digest_section(body, start, end)
