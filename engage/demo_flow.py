@@ -226,6 +226,11 @@ def load(today: date) -> None:
         )
     _member(today)
     _approve_stories(officer)
+    # A year and a half of stories already dealt with, for the figures and last year's
+    # report (inserted directly, dated before this month).
+    from engage import demo_history
+
+    demo_history.load(today)
     # The demo resident's story (code demo_accountability.DEMO_CODE), in time for the
     # housing group's digest and the decision it informs.
     from engage import demo_accountability

@@ -128,3 +128,38 @@ def apply_service_errors(form: FlaskForm, errors: dict[str, str]) -> None:
         elif not field.errors:
             # WTForms stores errors as a tuple until validation has run on the field.
             field.errors = [message]
+
+
+# What every staff page does with its forms ----------------------------------------------
+
+
+def found_or_404(lookup, *args):
+    """lookup(*args), or a 404 page when the service says there is no such thing."""
+    from flask import abort
+
+    from engage.services.common.transaction import NotFound
+
+    try:
+        return lookup(*args)
+    except NotFound:
+        abort(404)
+
+
+def version_sent(form) -> int:
+    """The version the form was read at; anything unreadable counts as out of date."""
+    try:
+        return int(form.version.data or 0)
+    except ValueError:
+        return -1
+
+
+def sent_and_acceptable(form, problems) -> bool:
+    """Sent and acceptable: the form's checks and the service's rules run together, so
+    one send shows every problem."""
+    if not form.is_submitted():
+        return False
+    form.validate()
+    if hasattr(form, "friendlier_errors"):
+        form.friendlier_errors()
+    apply_service_errors(form, problems())
+    return not form.errors

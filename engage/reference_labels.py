@@ -1,4 +1,4 @@
-"""Reference data (areas, themes, ethnic groups) in the reader's language.
+"""Reference data (areas, themes, ethnic groups, functions and indicators) in the reader's language.
 
 The rows live in the database, seeded in English by migration 0002 and editable by
 administrators. Their seeded wording is listed here, marked for translation, so that
@@ -65,6 +65,25 @@ SEEDED_LABELS = (
     _l("Any other Black, Black British or Caribbean background"),
     _l("Arab"),
     _l("Any other ethnic group"),
+    # The functions of the 2025 terms of reference and their indicators (public figures)
+    _l("Strategic influence"),
+    _l("Amplify community voice"),
+    _l("Data driven decisions"),
+    _l("Social innovation"),
+    _l("Accountability"),
+    _l("Champion inclusion"),
+    _l("Number and significance of decisions influenced."),
+    _l("Implementation of equity-related findings and reports (e.g., \u201cGolden Decade\u201d)."),
+    _l("Examples of positive impact on resident outcomes."),
+    _l("Number of community groups engaged within WMCA decision making."),
+    _l("Feedback from community partners."),
+    _l("Use of equity data within outcome measures."),
+    _l("Completion of Health and Equity Impact Assessments."),
+    _l("Examples of best practice shared between WMCA partners."),
+    _l("Number of community-led initiatives supported; external funding secured."),
+    _l("WMCA Board to review and publish an annual progress report."),
+    _l("RET to track the implementation of strategic equity commitments."),
+    _l("Increased leadership diversity within WMCA."),
 )
 
 

@@ -455,3 +455,17 @@ def test_a_group_contacts_lock_email_is_in_the_groups_language(app, urdu, group_
     )
     assert not re.search(r"[A-Za-z]{2,}", message.subject.replace("Engage", ""))
     assert not re.search(r"[A-Za-z]{2,}", message.body.replace("Engage", ""))
+
+
+def test_public_figures_and_reports_pages(app, urdu):
+    """The public figures, "you said, we did" and the progress reports, with figures
+    in them: the page's own words are translated (a summary the secretariat wrote only
+    in English is marked lang="en")."""
+    from engage.services.figures import snapshots
+
+    with app.app_context():
+        for _ in range(12):
+            factories.submission(local_authority_id=factories.authority("Birmingham").id)
+        snapshots.refresh()
+    for url in ("/figures/", "/you-said-we-did", "/progress-reports/"):
+        check(urdu.get(url))

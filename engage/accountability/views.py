@@ -11,7 +11,7 @@ import io
 from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
 from wtforms.fields.choices import SelectChoice
 
-from engage import clock
+from engage import clock, tasks
 from engage.accountability import bp
 from engage.accountability.forms import (
     LANGUAGE_NAMES,
@@ -22,12 +22,18 @@ from engage.accountability.forms import (
     PublishForm,
     StoriesForm,
 )
-from engage.forms import apply_service_errors, parse_id
+from engage.forms import (
+    apply_service_errors,
+    found_or_404,
+    parse_id,
+    sent_and_acceptable,
+    version_sent,
+)
 from engage.models.accountability import PeriodKind, Significance
 from engage.packs import charts
 from engage.permissions import SECRETARIAT_ROLES, STAFF_ROLES, current_actor, require_role
 from engage.services.accountability import closing_loop, computed, decisions, measurements, periods
-from engage.services.common.transaction import Conflict, NotFound, ServiceError
+from engage.services.common.transaction import Conflict, ServiceError
 from engage.services.digests import digests as digest_service
 
 CONFLICT = (
@@ -38,18 +44,10 @@ RECENT_QUARTERS = 6
 RECENT_YEARS = 3
 
 
-def _found(lookup, *args):
-    try:
-        return lookup(*args)
-    except NotFound:
-        abort(404)
+_found = found_or_404
 
 
-def _version(form) -> int:
-    try:
-        return int(form.version.data or 0)
-    except ValueError:
-        return -1
+_version = version_sent
 
 
 def _period(key: str) -> periods.Period:
@@ -59,12 +57,13 @@ def _period(key: str) -> periods.Period:
         abort(404)
 
 
-def _checked(form, problems) -> bool:
-    if not form.is_submitted():
-        return False
-    form.validate()
-    apply_service_errors(form, problems())
-    return not form.errors
+_checked = sent_and_acceptable
+
+
+def _refresh_public_figures() -> None:
+    """What was published reaches the public figures without waiting for the nightly
+    refresh (a background task; inline in the embedded default)."""
+    tasks.start(tasks.refresh_figures)
 
 
 def _describe_meeting(meeting) -> str:
@@ -307,6 +306,7 @@ def publish_measurement(measurement_id: int):
         except Conflict:
             flash("It was changed since you opened it. Check it and publish again.", "error")
         else:
+            _refresh_public_figures()
             flash(
                 "Published. It can no longer be changed; a correction is a new version.", "success"
             )
@@ -425,6 +425,7 @@ def new_decision():
         except ServiceError as error:
             apply_service_errors(form, error.errors)
         else:
+            _refresh_public_figures()
             flash("Logged the decision. Now link the stories behind it.", "success")
             return redirect(url_for("accountability.decision_stories", decision_id=created.id))
     return _decision_page(form)
@@ -467,6 +468,7 @@ def edit_decision(decision_id: int):
             form.form_errors.append(CONFLICT)
             form.version.data = decisions.get(found.id).version
         else:
+            _refresh_public_figures()
             flash("Saved the decision.", "success")
             return redirect(url_for("accountability.decision", decision_id=found.id))
     return _decision_page(form, found)
@@ -596,6 +598,7 @@ def publish_closure(closure_id: int):
         except Conflict:
             flash("It was changed since you opened it. Check it and publish again.", "error")
         else:
+            _refresh_public_figures()
             flash(
                 f"Published. {told} resident{'s' if told != 1 else ''} who agreed to be "
                 "contacted will be emailed.",

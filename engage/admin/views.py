@@ -12,7 +12,7 @@ from engage.admin.forms import (
     MembershipForm,
     friendlier_date_errors,
 )
-from engage.forms import apply_service_errors
+from engage.forms import apply_service_errors, version_sent
 from engage.models import BodyKind
 from engage.permissions import SECRETARIAT_ROLES, current_actor, require_role
 from engage.services.common import reference
@@ -49,12 +49,7 @@ def _prepare(form: MembershipForm, body_id: int, membership=None) -> None:
     )
 
 
-def _version(form) -> int:
-    """The version the form was read at; anything unreadable counts as out of date."""
-    try:
-        return int(form.version.data or 0)
-    except ValueError:
-        return -1
+_version = version_sent
 
 
 def _checked(form: MembershipForm, body_id: int, *, editing_id: int | None) -> bool:

@@ -10,7 +10,7 @@ from flask_login import current_user
 from engage import clock
 from engage.commitments import bp
 from engage.commitments.forms import CommitmentForm, FilterForm, UpdateForm
-from engage.forms import apply_service_errors
+from engage.forms import apply_service_errors, sent_and_acceptable, version_sent
 from engage.permissions import SECRETARIAT_ROLES, STAFF_ROLES, current_actor, require_role
 from engage.services.accountability import commitments
 from engage.services.common.transaction import Conflict, NotFound, ServiceError
@@ -33,24 +33,10 @@ def _found(commitment_id: int):
         abort(404)
 
 
-def _version(form) -> int:
-    """The version the form was read at; anything unreadable counts as out of date."""
-    try:
-        return int(form.version.data or 0)
-    except ValueError:
-        return -1
+_version = version_sent
 
 
-def _checked(form, problems) -> bool:
-    """Sent and acceptable: the form's checks and the service's rules run together, so
-    one send shows every problem."""
-    if not form.is_submitted():
-        return False
-    form.validate()
-    if hasattr(form, "friendlier_errors"):
-        form.friendlier_errors()
-    apply_service_errors(form, problems())
-    return not form.errors
+_checked = sent_and_acceptable
 
 
 def _can_change() -> bool:

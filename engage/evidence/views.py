@@ -8,12 +8,12 @@ from __future__ import annotations
 import io
 import json
 
-from flask import Response, abort, flash, redirect, render_template, send_file, url_for
+from flask import Response, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
 from engage.evidence import bp
 from engage.evidence.forms import DatasetForm, VersionForm
-from engage.forms import apply_service_errors
+from engage.forms import apply_service_errors, found_or_404
 from engage.permissions import (
     SECRETARIAT_ROLES,
     STAFF_ROLES,
@@ -21,15 +21,10 @@ from engage.permissions import (
     current_actor,
     require_role,
 )
-from engage.services.common.transaction import NotFound, ServiceError
+from engage.services.common.transaction import ServiceError
 from engage.services.evidence import datasets, validation
 
-
-def _found(lookup, *args):
-    try:
-        return lookup(*args)
-    except NotFound:
-        abort(404)
+_found = found_or_404
 
 
 def _may(endpoint: str) -> bool:

@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
 from engage import clock
-from engage.forms import apply_service_errors, parse_id
+from engage.forms import apply_service_errors, found_or_404, parse_id, version_sent
 from engage.meetings import bp
 from engage.meetings.forms import (
     ActionForm,
@@ -34,7 +34,7 @@ from engage.meetings.forms import (
 )
 from engage.paper_download import paper_response
 from engage.permissions import SECRETARIAT_ROLES, current_actor, require_role
-from engage.services.common.transaction import Conflict, NotFound, ServiceError
+from engage.services.common.transaction import Conflict, ServiceError
 from engage.services.meetings import actions, agenda, attendance, forward_plan, meetings, minutes
 from engage.services.meetings.common import local_date
 
@@ -52,19 +52,10 @@ ACTION_CONFLICT = (
 )
 
 
-def _found(lookup, *args):
-    try:
-        return lookup(*args)
-    except NotFound:
-        abort(404)
+_found = found_or_404
 
 
-def _version(form) -> int:
-    """The version the form was read at; anything unreadable counts as out of date."""
-    try:
-        return int(form.version.data or 0)
-    except ValueError:
-        return -1
+_version = version_sent
 
 
 def describe(meeting) -> str:

@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from engage import clock
-from engage.forms import apply_service_errors
+from engage.forms import apply_service_errors, sent_and_acceptable, version_sent
 from engage.models import PeriodKind, RegisterKind
 from engage.permissions import SECRETARIAT_ROLES, STAFF_ROLES, current_actor, require_role
 from engage.registers import bp
@@ -28,22 +28,10 @@ STALE = (
 )
 
 
-def _version(form) -> int:
-    try:
-        return int(form.version.data or 0)
-    except ValueError:
-        return -1
+_version = version_sent
 
 
-def _checked(form, problems) -> bool:
-    """Sent and acceptable: the form's checks and the service's rules run together, so
-    one send shows every problem."""
-    if not form.is_submitted():
-        return False
-    form.validate()
-    form.friendlier_errors()
-    apply_service_errors(form, problems())
-    return not form.errors
+_checked = sent_and_acceptable
 
 
 def _entry(kind: RegisterKind, entry_id: int):

@@ -11,8 +11,8 @@ import json
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from engage import clock
-from engage.forms import apply_service_errors
+from engage import clock, tasks
+from engage.forms import apply_service_errors, sent_and_acceptable
 from engage.packs import charts
 from engage.permissions import SECRETARIAT_ROLES, current_actor, public, require_role
 from engage.reports import bp
@@ -51,12 +51,7 @@ def _refuse_published(report):
     return redirect(_report_url(report.year))
 
 
-def _checked(form, problems) -> bool:
-    if not form.is_submitted():
-        return False
-    form.validate()
-    apply_service_errors(form, problems())
-    return not form.errors
+_checked = sent_and_acceptable
 
 
 @functools.lru_cache(maxsize=128)
@@ -353,6 +348,8 @@ def publish(year: int):
                 "error",
             )
             return redirect(_report_url(year))
+        # The public figures list every published report: refresh them now.
+        tasks.start(tasks.refresh_figures)
         flash(
             f"Published the {year_label(year)} report. It can no longer be changed, and "
             "anyone can read it on the site.",

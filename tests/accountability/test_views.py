@@ -69,6 +69,9 @@ def test_record_publish_and_correct_a_measurement(client, app, secretariat):
     with app.app_context():
         stored = db.session.scalar(select(Measurement))
         assert stored.published_at is not None
+    # Publishing refreshed the public figures: the trend is there without waiting a night.
+    public = page(client.get("/figures/")).get_text(" ", strip=True)
+    assert "Increased leadership diversity within WMCA." in public and "14.5" in public
     # The published version can't be edited, even by posting to the edit page.
     edit = submit_form(client, measurement_url + "/edit", {"value": "99"}, form_url=measurement_url)
     assert edit.status_code == 302

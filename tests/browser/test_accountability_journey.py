@@ -135,8 +135,14 @@ def test_measured_decided_told_reported_and_published(browser, readme_site, smtp
     # A visitor with no account sees the public figures and "you said, we did".
     visitor = browser.new_context(viewport={"width": 1024, "height": 800}).new_page()
     visitor.goto(f"{site}/figures/")
-    expect(visitor.get_by_role("heading", level=1)).to_be_visible()
+    expect(visitor.get_by_role("heading", name="Stories received")).to_be_visible()
+    # Logging the decision refreshed the figures: it is listed without waiting a night.
+    expect(visitor.get_by_text("Housing complaints answered within 5 days")).to_be_visible()
+    expect(visitor.get_by_role("heading", name="Annual progress reports")).to_be_visible()
     check(visitor)
+    with visitor.expect_download() as download:
+        visitor.get_by_role("link", name=re.compile(r"CSV", re.I)).first.click()
+    assert Path(download.value.path()).read_text(encoding="utf-8").count("\n") > 1
     visitor.screenshot(path=str(ARTIFACTS / "public-figures.png"), full_page=True)
     visitor.goto(f"{site}/you-said-we-did")
     expect(visitor.get_by_text("28 days")).to_be_visible()

@@ -416,3 +416,23 @@ def get_document(document_id: int) -> MeasurementDocument:
 
 def period_kinds() -> list[PeriodKind]:
     return [PeriodKind.QUARTER, PeriodKind.YEAR]
+
+
+def latest_published(at: datetime) -> dict[int, Measurement]:
+    """Each indicator's most recently published measurement as it stood at `at` (for
+    the indicator dashboard in meeting packs)."""
+    rows = db.session.scalars(
+        select(Measurement)
+        .where(Measurement.published_at.is_not(None), Measurement.published_at <= at)
+        .order_by(Measurement.published_at, Measurement.id)
+    )
+    return {m.indicator_id: m for m in rows}
+
+
+def figure_text(measurement: Measurement) -> str:
+    """A measurement's figure in words: the number with its unit, or "Narrative"."""
+    if measurement.value is None:
+        return "Narrative"
+    number = f"{measurement.value:,.2f}".rstrip("0").rstrip(".")
+    unit = computed.UNITS.get(measurement.indicator.slug, "")
+    return f"{number}%" if unit == "%" else f"{number} {unit}".strip()

@@ -12,8 +12,10 @@ section 3; the ONS "10-5" rule by default, DISCLOSURE_THRESHOLD and DISCLOSURE_R
    rows, columns and their totals until nothing changes.
 3. Percentages come from the rounded counts, and none is given where the whole is under
    the threshold or hidden.
-4. Tables published together (`control_linked`), whose margins are the same numbers in
-   several tables, are controlled as one: a count hidden in one table is hidden in every
+4. Every breakdown and table is then audited (`control` and `control_table` run through
+   `control_linked`, the line rule alone having let totals give hidden counts away).
+   Tables published together, whose margins are the same numbers in several tables, are
+   controlled as one: a count hidden in one table is hidden in every
    table that shows it. Beyond the line-by-line rule, the set is then audited as someone
    trying to work a hidden count out would: (a) treating every published number as exact,
    no hidden count of 1-9 may follow from the tables' sums, however combined (two tables
@@ -111,17 +113,21 @@ def control(
     threshold: int = DEFAULT_THRESHOLD,
     rounding: int = DEFAULT_ROUNDING,
 ) -> Breakdown:
-    """Apply the rule to one breakdown (labels in the order given) and its total."""
+    """Apply the rule to one breakdown (labels in the order given) and its total: the
+    line rule, then the audit of point 4 (so rounding can't pin a hidden count, as in
+    1 + 1 + 10 published as a total of 10)."""
     _check(threshold, rounding, counts.values())
     total_key = ("total",)
     values = {**counts, total_key: sum(counts.values())}
-    hidden = {key: "primary" for key, value in values.items() if _small(value, threshold)}
-    while _protect(list(counts), values, hidden, total_key, threshold):
-        pass
-    cells = tuple(_cell(label, label, values, hidden, rounding) for label in counts)
-    return Breakdown(
-        cells, _cell("Total", total_key, values, hidden, rounding), threshold, rounding
+    shown = control_linked(
+        values, [(list(counts), total_key)], threshold=threshold, rounding=rounding
     )
+    cells = tuple(_relabel(shown[label], label) for label in counts)
+    return Breakdown(cells, _relabel(shown[total_key], "Total"), threshold, rounding)
+
+
+def _relabel(cell: Cell, label: str) -> Cell:
+    return Cell(label, cell.shown, cell.suppressed)
 
 
 @dataclass(frozen=True)
@@ -154,7 +160,7 @@ def control_table(
     rounding: int = DEFAULT_ROUNDING,
 ) -> Table:
     """Apply the rule to a table of rows by columns (a missing count is 0), over rows,
-    columns and the totals, until no line has one hidden count beside its total."""
+    columns and the totals, and audit the result as point 4 says."""
     rows = list(counts)
     values: dict = {}
     for row in rows:
@@ -166,19 +172,16 @@ def control_table(
     for column in columns:
         values[("*", column)] = sum(values[(row, column)] for row in rows)
     values[("*", "*")] = sum(values[(row, "*")] for row in rows)
-    hidden = {key: "primary" for key, value in values.items() if _small(value, threshold)}
     lines = [([(row, c) for c in columns], (row, "*")) for row in rows]
     lines += [([(r, column) for r in rows], ("*", column)) for column in columns]
     lines.append(([(row, "*") for row in rows], ("*", "*")))
     lines.append(([("*", column) for column in columns], ("*", "*")))
-    changed = True
-    while changed:
-        changed = False
-        for line, total_key in lines:
-            changed |= _protect(line, values, hidden, total_key, threshold)
+    # The line rule over rows, columns and totals, then the audit of point 4: a hidden
+    # total that its published cells give away is found and protected.
+    shown = control_linked(values, lines, threshold=threshold, rounding=rounding)
 
     def cell(label, key):
-        return _cell(label, key, values, hidden, rounding)
+        return _relabel(shown[key], label)
 
     return Table(
         rows=tuple(rows),

@@ -22,7 +22,7 @@ from engage.extensions import db
 from engage.models import Body, Meeting, MeetingPack, Submission, User
 from engage.models.base import utcnow
 from engage.packs import pdf as pdf_renderer
-from engage.services.accountability import commitments
+from engage.services.accountability import commitments, measurements
 from engage.services.common import audit
 from engage.services.common.audit import Actor
 from engage.services.common.transaction import NotFound, ServiceError, transactional
@@ -124,6 +124,39 @@ def _previous(meeting: Meeting, previous: Meeting | None) -> list[dict]:
         }
     )
     return sections
+
+
+def _indicators(built_at) -> dict:
+    """The indicator dashboard: each function's indicators with their latest published
+    measurement when the pack was built."""
+    latest = measurements.latest_published(built_at)
+    blocks: list[dict] = []
+    for function in measurements.functions():
+        rows = []
+        for indicator in function.indicators:
+            found = latest.get(indicator.id)
+            if found is None:
+                rows.append([indicator.text, None, "Not yet measured", None, None])
+                continue
+            period = measurements.period_of(found)
+            rows.append(
+                [
+                    indicator.text,
+                    period.label,
+                    measurements.figure_text(found),
+                    found.rag.label if found.rag else None,
+                    found.rag_reason or found.narrative or None,
+                ]
+            )
+        blocks.append(
+            {
+                "type": "table",
+                "caption": function.title,
+                "columns": ["Indicator", "Period", "Figure", "Status", "Why"],
+                "rows": rows,
+            }
+        )
+    return {"heading": "Indicators", "blocks": blocks}
 
 
 def _overdue_commitments(meeting: Meeting) -> dict:
@@ -322,7 +355,12 @@ def content_for(meeting: Meeting, *, built_at, version: int) -> tuple[dict, list
     previous = meeting_service.previous_meeting(meeting)
     start = previous.starts_at if previous else meeting.starts_at - timedelta(days=FIRST_PACK_DAYS)
     end = min(meeting.starts_at, built_at)
-    sections = [_agenda(meeting), *_previous(meeting, previous), _overdue_commitments(meeting)]
+    sections = [
+        _agenda(meeting),
+        *_previous(meeting, previous),
+        _overdue_commitments(meeting),
+        _indicators(built_at),
+    ]
     story_ids: list[int] = []
     for body in groups_for(meeting):
         section, ids = _digest_section(body, start, end)

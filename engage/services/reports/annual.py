@@ -36,11 +36,12 @@ from engage.models import (
     Significance,
     StoryRoute,
     Submission,
-    SubmissionStatus,
     Theme,
 )
+from engage.models.base import utcnow
 from engage.services.accountability import periods
 from engage.services.common import disclosure
+from engage.services.figures import counts
 from engage.services.reports import blocks, commitments, indicators, membership
 
 NO_AREA = "Area not given"
@@ -80,9 +81,11 @@ class Year:
 
 
 def received():
-    """Stories that count: not withdrawn (a withdrawn story's tombstone may be kept for
-    some counts, but the annual report leaves it out) and not excluded from counting."""
-    return and_(Submission.counted.is_(True), Submission.status != SubmissionStatus.WITHDRAWN)
+    """Stories that count: the same rule as the public figures (engage.services.figures
+    .counts.received), so the report and the figures page agree: allowed to be counted
+    (a withdrawn story only where its resident allowed it), neither rejected nor a
+    duplicate."""
+    return counts.received(utcnow())
 
 
 def _grouped(query: Select) -> list[tuple]:

@@ -12,7 +12,9 @@ import io
 import json
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from engage.services.figures import tables
 from engage.services.figures.counts import EthnicCategory, Reference
@@ -70,17 +72,34 @@ def test_the_builder_never_lets_a_small_count_be_recovered(stories):
     _check(built, stories)
 
 
-def test_the_attack_finds_what_the_line_rule_alone_misses():
-    """The attacker is not a straw man: on tables protected only line by line, as
-    disclosure.control_table does, it recovers a small count by differencing."""
+# What the line-by-line rule alone published for the table below (before the audit was
+# part of disclosure.control_table): row r2's total hidden to protect nothing, yet its own
+# cells give it away, and then row r4's 8 follows from the grand total.
+LINE_RULE_ONLY = {
+    "cells": [[None, None], [None, None], [0, 10], [None, None], [None, None]],
+    "row_totals": [15, 25, None, 15, None],
+    "column_totals": [40, 35],
+    "total": 75,
+}
+
+
+@pytest.mark.parametrize("audited", [False, True])
+def test_the_attack_finds_what_the_line_rule_alone_misses(audited):
+    """The attacker is not a straw man: on the table protected only line by line it
+    recovers a small count by differencing; disclosure.control_table, which now audits,
+    gives it nothing."""
     from engage.services.common import disclosure
 
-    # Row r2's total is hidden to protect nothing, yet its own cells give it away, and
-    # then row r4's 8 follows from the grand total.
     counts = {"r0": [12, 3], "r1": [20, 5], "r2": [0, 12], "r3": [1, 12], "r4": [5, 3]}
     table = disclosure.control_table(
         {row: {"a": cells[0], "b": cells[1]} for row, cells in counts.items()}, ["a", "b"]
     )
+    shown = {
+        "cells": [[table.cells[r][c].shown for c in "ab"] for r in counts],
+        "row_totals": [table.row_totals[r].shown for r in counts],
+        "column_totals": [table.column_totals[c].shown for c in "ab"],
+        "total": table.total.shown,
+    }
     published = {
         "id": "t",
         "kind": "cross",
@@ -88,10 +107,7 @@ def test_the_attack_finds_what_the_line_rule_alone_misses():
         "population": "stories",
         "rows": {"dimension": "area", "items": [{"code": r, "label": r} for r in counts]},
         "columns": {"dimension": "sex", "items": [{"code": c, "label": c} for c in "ab"]},
-        "cells": [[table.cells[r][c].shown for c in "ab"] for r in counts],
-        "row_totals": [table.row_totals[r].shown for r in counts],
-        "column_totals": [table.column_totals[c].shown for c in "ab"],
-        "total": table.total.shown,
+        **(shown if audited else LINE_RULE_ONLY),
     }
     truth = {}
     for r, cells in counts.items():
@@ -102,28 +118,35 @@ def test_the_attack_finds_what_the_line_rule_alone_misses():
         truth[("stories", frozenset({("sex", c)}))] = sum(v[n] for v in counts.values())
     truth[("stories", frozenset())] = sum(map(sum, counts.values()))
     findings = attack([published], truth)
-    assert findings.recovered_exactly  # the 8 (and more) by differencing
+    if audited:
+        assert findings.clean(), findings
+    else:
+        assert findings.recovered_exactly  # the 8 (and more) by differencing
 
 
-def test_the_attack_pins_a_count_from_the_rounding():
-    """1 + 1 beside a 10 whose total of 12 shows as 10: both must be 1."""
+@pytest.mark.parametrize("audited", [False, True])
+def test_the_attack_pins_a_count_from_the_rounding(audited):
+    """1 + 1 beside a 10 whose total of 12 shows as 10: both must be 1. The line rule
+    alone published exactly that; disclosure.control now hides the 10 too."""
     from engage.services.common import disclosure
 
     breakdown = disclosure.control({"a": 1, "b": 1, "c": 10})
+    values = [cell.shown for cell in breakdown.cells] if audited else [None, None, 10]
     published = {
         "id": "t",
         "kind": "list",
         "controlled": True,
         "population": "stories",
         "rows": {"dimension": "area", "items": [{"code": c, "label": c} for c in "abc"]},
-        "values": [cell.shown for cell in breakdown.cells],
+        "values": values,
         "total": breakdown.total.shown,
     }
     truth = {
         ("stories", frozenset({("area", c)})): v for c, v in zip("abc", (1, 1, 10), strict=True)
     }
     truth[("stories", frozenset())] = 12
-    assert attack([published], truth).pinned
+    findings = attack([published], truth)
+    assert findings.clean() if audited else findings.pinned
 
 
 # Through the database, the refresh and the downloads ---------------------------------
@@ -179,3 +202,44 @@ def test_nothing_small_can_be_recovered_from_what_is_served(app, stories):
         with app.app_context():
             microdata.remove_all()
     _check(served, stories)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 30), st.integers(0, 30), st.integers(0, 30)),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_control_table_itself_never_lets_a_small_count_be_recovered(rows):
+    """The shared function digests and reports use, attacked like the public tables."""
+    from engage.services.common import disclosure
+
+    names = [f"r{n}" for n in range(len(rows))]
+    counts = dict(zip(names, rows, strict=True))
+    table = disclosure.control_table(
+        {r: dict(zip("abc", cells, strict=True)) for r, cells in counts.items()}, list("abc")
+    )
+    published = {
+        "id": "t",
+        "kind": "cross",
+        "controlled": True,
+        "population": "stories",
+        "rows": {"dimension": "area", "items": [{"code": r, "label": r} for r in names]},
+        "columns": {"dimension": "sex", "items": [{"code": c, "label": c} for c in "abc"]},
+        "cells": [[table.cells[r][c].shown for c in "abc"] for r in names],
+        "row_totals": [table.row_totals[r].shown for r in names],
+        "column_totals": [table.column_totals[c].shown for c in "abc"],
+        "total": table.total.shown,
+    }
+    truth = {}
+    for r, cells in counts.items():
+        for c, value in zip("abc", cells, strict=True):
+            truth[("stories", frozenset({("area", r), ("sex", c)}))] = value
+        truth[("stories", frozenset({("area", r)}))] = sum(cells)
+    for n, c in enumerate("abc"):
+        truth[("stories", frozenset({("sex", c)}))] = sum(v[n] for v in counts.values())
+    truth[("stories", frozenset())] = sum(map(sum, counts.values()))
+    findings = attack([published], truth)
+    assert findings.clean(), findings
