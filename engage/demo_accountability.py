@@ -20,7 +20,6 @@ from engage.models import (
     Meeting,
     MeetingStatus,
     Purpose,
-    StoryRoute,
     Submission,
     Theme,
     User,
@@ -29,6 +28,7 @@ from engage.models.accountability import PeriodKind
 from engage.services.accountability import closing_loop, decisions, measurements, periods
 from engage.services.accountability.measurements import MeasurementInput
 from engage.services.common import audit
+from engage.services.digests import digests as digest_service
 from engage.services.stories import intake, moderation, notices, receipts, tagging
 
 # A resident's code that opens the demo story at /your-story.
@@ -85,6 +85,20 @@ ENTERED = [
                 "landlords agreed a 28-day repair standard for reported damp.",
                 "green",
                 "Agreed and published; the first monitoring figures are due in Q4.",
+                "",
+            ),
+        },
+    ),
+    (
+        "equity_data_in_outcomes",
+        {
+            "2025": (
+                "",
+                "The employment and attainment tables by ethnic group (Evidence data) were "
+                "added to the outcome measures of the WMCA's Inclusive Growth framework; "
+                "two programme boards now report their results by ethnic group.",
+                "amber",
+                "Two of five programme boards so far.",
                 "",
             ),
         },
@@ -224,9 +238,8 @@ def _decision(secretary, story_id: int, today: date) -> None:
         .where(Meeting.status == MeetingStatus.HELD)
         .order_by(Meeting.starts_at.desc())
     )
-    housing_stories = list(
-        db.session.scalars(select(StoryRoute.submission_id).where(StoryRoute.body_id == housing.id))
-    )
+    # The stories behind it: those in the housing group's latest digest.
+    housing_stories = [item.submission_id for item in digest_service.stories_of(digest)]
     decision = decisions.add(
         decisions.DecisionInput(
             title="28-day repair standard for reported damp and mould",

@@ -105,7 +105,9 @@ def load(today: date) -> int:
     groups: dict[str, list[int]] = {}
     for group in db.session.scalars(select(EthnicGroup)):
         groups.setdefault(group.heading, []).append(group.id)
-    start = datetime.combine(date(today.year - 1, 4, 1), time(9), tzinfo=UTC)
+    # From the start of the last financial year (April to March).
+    last_year = today.year - 1 if today.month >= 4 else today.year - 2
+    start = datetime.combine(date(last_year, 4, 1), time(9), tzinfo=UTC)
     # Before the period the demo's digests cover (the last month), so they stay current.
     end = datetime.combine(today - timedelta(days=40), time(18), tzinfo=UTC)
     span = (end - start).total_seconds()

@@ -22,6 +22,7 @@ from engage.services.accountability.decisions import DecisionInput
 from engage.services.accountability.measurements import MeasurementInput
 
 LANGUAGE_NAMES = {"en": "English", "pl": "Polish", "ur": "Urdu"}
+DATE_HELP = "Enter the date it was decided, for example 14 January 2027"
 
 
 def _ids(values) -> list[int]:
@@ -93,6 +94,12 @@ class DecisionForm(Form):
     )
     digest_ids = CheckboxesField("Digests that informed it", choices=[], validate_choice=False)
     version = HiddenField()
+
+    def friendlier_errors(self) -> None:
+        """WTForms says 'Not a valid date value.'; say what to type instead."""
+        self.decided_on.errors = [
+            DATE_HELP if "Not a valid" in str(e) else e for e in self.decided_on.errors
+        ]
 
     def set_choices(self, meetings, items, minuted, digests, describe_meeting, describe_digest):
         self.meeting_ids.choices = [SelectChoice(str(m.id), describe_meeting(m)) for m in meetings]

@@ -8,7 +8,8 @@ from __future__ import annotations
 import base64
 import io
 
-from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from engage import clock, tasks
@@ -31,7 +32,13 @@ from engage.forms import (
 )
 from engage.models.accountability import PeriodKind, Significance
 from engage.packs import charts
-from engage.permissions import SECRETARIAT_ROLES, STAFF_ROLES, current_actor, require_role
+from engage.permissions import (
+    SECRETARIAT_ROLES,
+    STAFF_ROLES,
+    access_rule_for,
+    current_actor,
+    require_role,
+)
 from engage.services.accountability import closing_loop, computed, decisions, measurements, periods
 from engage.services.common.transaction import Conflict, ServiceError
 from engage.services.digests import digests as digest_service
@@ -94,6 +101,10 @@ def _evidence_for(indicator_id: int) -> list:
     return datasets.for_indicator(indicator_id)
 
 
+def _value(measurement) -> float | None:
+    return float(measurement.value) if measurement and measurement.value is not None else None
+
+
 def _chart(title: str, labels: list[str], values: list) -> str:
     png = charts.bar_chart_png(
         labels, [{"name": "Published figure", "values": values}], title=title
@@ -132,12 +143,15 @@ def function(slug: str):
     trends = []
     for indicator in found.indicators:
         rows = [(p, series.get((indicator.id, p))) for p in quarters + years]
-        chart = None
+        charts_drawn = []
         if measurements.is_number_indicator(indicator):
-            values = [float(m.value) if m and m.value is not None else None for p, m in rows]
-            labels = [p.label for p, _ in rows]
-            chart = _chart(indicator.text, labels, values)
-        trends.append((indicator, rows, chart))
+            # Quarters and years on separate charts: a year's figure is not a quarter's.
+            for kind_periods, caption in ((quarters, "By quarter"), (years, "By year")):
+                values = [_value(series.get((indicator.id, p))) for p in kind_periods]
+                if any(v is not None for v in values):
+                    labels = [p.label for p in kind_periods]
+                    charts_drawn.append((caption, _chart(indicator.text, labels, values)))
+        trends.append((indicator, rows, charts_drawn))
     return render_template(
         "accountability/function.html",
         title=found.title,
@@ -161,6 +175,7 @@ def indicator(slug: str):
         counted=computed.is_counted(found.slug),
         units=computed.UNITS,
         evidence=_evidence_for(found.id),
+        yearly_only=measurements.YEARLY_ONLY,
     )
 
 
@@ -182,18 +197,25 @@ def records(slug: str, key: str):
 
 
 def _record_url(record) -> str | None:
-    """Where staff read a record behind a figure."""
-    endpoints = {
-        "decision": ("accountability.decision", "decision_id"),
-        "commitment": ("commitments.show", "commitment_id"),
+    """Where the person reading may open a record behind a figure (no link where the
+    page is not theirs to open)."""
+    targets = {
+        "decision": ("accountability.decision", {"decision_id": record.id}),
+        "commitment": ("commitments.show", {"commitment_id": record.id}),
+        "engagement": ("officer.group_detail", {"group_id": record.id}),
+        "register": (
+            "registers.entries",
+            {"kind": record.extra, "_anchor": f"entry-{record.id}"},
+        ),
+        "report": ("reports.public_report", {"year": record.id}),
     }
-    endpoints["engagement"] = ("officer.group_detail", "group_id")
-    if record.kind not in endpoints:
+    if record.kind not in targets:
         return None
-    endpoint, name = endpoints[record.kind]
-    if endpoint not in current_app.view_functions:
+    endpoint, values = targets[record.kind]
+    rule = access_rule_for(endpoint)
+    if rule is None or not rule.allows(current_user):
         return None
-    return url_for(endpoint, **{name: record.id})
+    return url_for(endpoint, **values)
 
 
 @bp.app_template_global("accountability_record_url")
@@ -225,6 +247,9 @@ def _measurement_page(indicator, period, form, *, measurement=None, correcting=F
 def record_measurement(slug: str, key: str):
     found = _found(measurements.indicator_by_slug, slug)
     period = _period(key)
+    if problem := measurements.period_problem(found, period, clock.today()):
+        flash(f"{problem}.", "error")
+        return redirect(url_for("accountability.indicator", slug=found.slug))
     form = MeasurementForm()
     if _checked(form, lambda: measurements.problems(found, form.to_input())):
         try:
@@ -303,6 +328,9 @@ def publish_measurement(measurement_id: int):
     if form.validate_on_submit():
         try:
             measurements.publish(found.id, version=_version(form), actor=current_actor())
+        except ServiceError as error:
+            for message in error.errors.values():
+                flash(message, "error")
         except Conflict:
             flash("It was changed since you opened it. Check it and publish again.", "error")
         else:
@@ -388,17 +416,20 @@ def decisions_log():
     )
 
 
-def _decision_form(form: DecisionForm, linked_meeting_ids: list[int]):
+def _decision_form(form: DecisionForm, decision=None):
+    """The choices: recent held meetings and digests, and whatever the decision already
+    links to however old, so saving never drops a link nobody unticked."""
     held = decisions.held_meetings(12)
-    known = {m.id for m in held}
-    extra = [m for m in decisions.held_meetings(200) if m.id in set(linked_meeting_ids) - known]
-    meeting_list = held + extra
+    linked_meetings = [m for m in (decision.meetings if decision else []) if m not in held]
+    meeting_list = held + linked_meetings
+    recent = decisions.recent_digests()
+    linked_digests = [d for d in (decision.digests if decision else []) if d not in recent]
     ids = [m.id for m in meeting_list]
     form.set_choices(
         meeting_list,
         decisions.agenda_items_of(ids),
         decisions.meeting_decisions(ids),
-        decisions.recent_digests(),
+        recent + linked_digests,
         _describe_meeting,
         _describe_digest,
     )
@@ -418,7 +449,7 @@ def _decision_page(form, decision=None):
 @require_role(*SECRETARIAT_ROLES)
 def new_decision():
     form = DecisionForm()
-    _decision_form(form, [])
+    _decision_form(form)
     if _checked(form, lambda: decisions.problems(form.to_input())):
         try:
             created = decisions.add(form.to_input(), actor=current_actor())
@@ -441,6 +472,7 @@ def decision(decision_id: int):
         title=found.title,
         decision=found,
         stories=decisions.visible_stories(found),
+        to_email=closing_loop.residents_to_email(found),
         publish_form=publish_form,
         describe_meeting=_describe_meeting,
         describe_digest=_describe_digest,
@@ -456,7 +488,7 @@ def edit_decision(decision_id: int):
     if not form.is_submitted():
         form.fill(decisions.input_from(found))
         form.version.data = found.version
-    _decision_form(form, [m.id for m in found.meetings])
+    _decision_form(form, found)
     if _checked(form, lambda: decisions.problems(form.to_input())):
         try:
             decisions.change(
@@ -535,7 +567,7 @@ def _closure_page(form, decision, closure=None):
         form=form,
         decision=decision,
         closure=closure,
-        stories=decisions.visible_stories(decision),
+        to_email=closing_loop.residents_to_email(decision),
     )
 
 

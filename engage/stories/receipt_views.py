@@ -24,7 +24,7 @@ from engage.models import Channel, Purpose
 from engage.permissions import public
 from engage.rate_limits import keeps_typed_when_limited, refused
 from engage.redraw import redrawable
-from engage.services.accountability import closing_loop
+from engage.services.accountability import closing_loop, telling
 from engage.services.common.transaction import ServiceError
 from engage.services.stories import intake, resident_sessions
 from engage.stories import bp
@@ -97,7 +97,7 @@ def your_story():
         submission=submission,
         fed=closing_loop.fed_into(submission),
         locale=current_language(),
-        closure_text=closing_loop.text_in,
+        closure_text=telling.text_in,
         title=_("Your story"),
     )
 

@@ -10,26 +10,21 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from engage.extensions import db
 from engage.models import (
-    ConsentEvent,
     LoopClosure,
     LoopClosureText,
-    LoopNotice,
-    Purpose,
     Submission,
     Theme,
 )
 from engage.models.base import utcnow
 from engage.models.users import User
-from engage.services.accountability import decisions
-from engage.services.common import audit, outbox
+from engage.services.accountability import decisions, telling
+from engage.services.common import audit
 from engage.services.common.transaction import Conflict, NotFound, ServiceError, transactional
 from engage.services.meetings.common import paragraphs
 
@@ -52,12 +47,6 @@ def get(closure_id: int) -> LoopClosure:
     if found is None:
         raise NotFound(closure_id)
     return found
-
-
-def text_in(closure: LoopClosure, locale: str) -> LoopClosureText:
-    """The words in `locale`, or in English when there is no translation."""
-    by_locale = {t.locale: t for t in closure.texts}
-    return by_locale.get(locale) or by_locale["en"]
 
 
 def published(theme_id: int | None = None) -> list[LoopClosure]:
@@ -158,6 +147,9 @@ def rewrite(closure_id: int, data: ClosureInput, *, version: int, actor: User) -
         raise ServiceError(checked["errors"])
     closure.theme = checked["theme"]
     _set_texts(closure, checked["texts"])
+    # The words live in their own rows: mark this one so its version moves (a stale
+    # editor, or a publisher who never saw these words, is stopped).
+    flag_modified(closure, "theme_id")
     try:
         db.session.flush()
     except StaleDataError:
@@ -173,40 +165,6 @@ def input_from(closure: LoopClosure) -> ClosureInput:
     )
 
 
-def _resident_locale(submission: Submission) -> str:
-    """The language of their latest choice about contact: the one they used with us."""
-    language = db.session.scalar(
-        select(ConsentEvent.language)
-        .where(ConsentEvent.submission_id == submission.id)
-        .where(ConsentEvent.purpose == Purpose.CONTACT)
-        .order_by(ConsentEvent.recorded_at.desc(), ConsentEvent.id.desc())
-        .limit(1)
-    )
-    available = current_app.config.get("LANGUAGES", ["en"])
-    return language if language in available else "en"
-
-
-def _email(closure: LoopClosure, locale: str) -> tuple[str, str]:
-    words = text_in(closure, locale)
-    with force_locale(locale):
-        subject = _("What happened after residents spoke to the Race Equity Taskforce")
-        body = _(
-            "You told the Race Equity Taskforce about your experience. Your story was "
-            "one of those that informed a decision, and we promised to tell you what "
-            "happened.\n\n"
-            "What residents told us:\n%(said)s\n\n"
-            "What changed:\n%(did)s\n\n"
-            "You can see this, and everything else your story fed into, at "
-            "%(link)s with your reference code.\n\n"
-            "You do not need to reply to this email. If you no longer want emails about "
-            "your story, change what you agreed to on that page.",
-            said=words.you_said,
-            did=words.we_did,
-            link=current_app.config["SITE_URL"].rstrip("/") + "/your-story",
-        )
-    return subject, body
-
-
 @transactional
 def publish(closure_id: int, *, version: int, actor: User, now: datetime | None = None) -> int:
     """Publish it and tell the residents behind the decision who agreed to contact.
@@ -218,28 +176,7 @@ def publish(closure_id: int, *, version: int, actor: User, now: datetime | None 
         raise Conflict(closure_id)
     closure.published_at = now or utcnow()
     closure.published_by_id = actor.id
-    told = 0
-    already = set(
-        db.session.scalars(
-            select(LoopNotice.submission_id).where(LoopNotice.closure_id == closure.id)
-        )
-    )
-    for story in decisions.visible_stories(closure.decision):
-        if story.id in already:
-            continue
-        email = story.contact.email if story.contact and story.consent_contact else None
-        if email:
-            subject, body = _email(closure, _resident_locale(story))
-            outbox.queue(
-                to=email,
-                subject=subject,
-                body=body,
-                kind="you_said_we_did",
-                receipt_hash=story.receipt_hash,
-            )
-            told += 1
-        notice = LoopNotice(closure_id=closure.id, submission_id=story.id, emailed=bool(email))
-        db.session.add(notice)
+    told = telling.tell(closure, decisions.visible_stories(closure.decision))
     closure.residents_told = told
     try:
         db.session.flush()
@@ -254,6 +191,17 @@ def publish(closure_id: int, *, version: int, actor: User, now: datetime | None 
     )
     log.info("closure_published", extra={"closure_id": closure.id, "emailed": told})
     return told
+
+
+def residents_to_email(decision) -> int:
+    """How many residents publishing would email: the linked stories' distinct addresses
+    where the resident agreed to be contacted."""
+    addresses = {
+        address.casefold()
+        for story in decisions.visible_stories(decision)
+        if (address := telling.email_of(story))
+    }
+    return len(addresses)
 
 
 # What a resident sees at /your-story ---------------------------------------------------

@@ -34,6 +34,8 @@ class Record:
     id: int
     label: str
     detail: str = ""
+    # For a register entry, the register's name in its address ("heia", ...).
+    extra: str = ""
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,7 @@ def _register(kind: RegisterKind) -> Callable[[Period], Figure]:
                 e.id,
                 e.title,
                 f"{e.organisation}, {e.occurred_on:%d %b %Y}".strip(", "),
+                registers.slug_of(kind),
             )
             for e in entries
         ]

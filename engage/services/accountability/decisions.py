@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -25,6 +26,7 @@ from engage.models import (
 )
 from engage.models.accountability import Significance, influenced_decision_stories
 from engage.models.users import User
+from engage.services.accountability import telling
 from engage.services.accountability.measurements import evidence_links
 from engage.services.common import audit
 from engage.services.common.transaction import Conflict, NotFound, ServiceError, transactional
@@ -60,8 +62,13 @@ def get(decision_id: int) -> InfluencedDecision:
 
 
 def log_entries(year_start: date | None = None, year_end: date | None = None):
-    query = select(InfluencedDecision).order_by(
-        InfluencedDecision.decided_on.desc(), InfluencedDecision.id.desc()
+    query = (
+        select(InfluencedDecision)
+        # The log shows each decision's stories and closures: loaded in two queries.
+        .options(
+            selectinload(InfluencedDecision.stories), selectinload(InfluencedDecision.closures)
+        )
+        .order_by(InfluencedDecision.decided_on.desc(), InfluencedDecision.id.desc())
     )
     if year_start is not None and year_end is not None:
         query = query.where(
@@ -128,7 +135,7 @@ def _checked(data: DecisionInput) -> dict:
         required="Enter the body that made the decision, for example WMCA Board",
     )
     if data.decided_on is None:
-        errors["decided_on"] = "Enter the date it was decided, for example 14 1 2027"
+        errors["decided_on"] = "Enter the date it was decided, for example 14 January 2027"
     changed = paragraphs(
         errors, "what_changed", data.what_changed, CHANGED_MAX, required="Say what changed"
     )
@@ -207,6 +214,8 @@ def change(
     if checked["errors"]:
         raise ServiceError(checked["errors"])
     _fill(decision, checked, data)
+    # Links alone may have changed: mark the row so its version moves all the same.
+    flag_modified(decision, "title")
     try:
         db.session.flush()
     except StaleDataError:
@@ -290,6 +299,12 @@ def set_stories(
     except StaleDataError:
         raise Conflict(decision_id) from None
     after = {s.id for s in stories}
+    # Residents linked after a "you said, we did" was published are told now, as the
+    # others were when it was published.
+    newly = [s for s in stories if s.id in after - before]
+    for closure in decision.closures:
+        if closure.published_at is not None and newly:
+            closure.residents_told += telling.tell(closure, newly)
     audit.record(
         "influence.stories_linked",
         actor=actor,

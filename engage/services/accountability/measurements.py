@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
+from engage import clock
 from engage.extensions import db
 from engage.models import Indicator, Measurement, MeasurementDocument, TaskforceFunction
 from engage.models.accountability import PeriodKind, Rag
@@ -31,6 +34,7 @@ from engage.services.meetings.common import line, paragraphs
 
 log = logging.getLogger(__name__)
 
+ALREADY = "{period} already has a measurement. Open it to edit or correct it"
 NARRATIVE_MAX = 10_000
 REASON_MAX = 2_000
 LINKS_MAX = 5_000
@@ -45,6 +49,9 @@ DOCUMENT_KINDS = {
 
 # Entered indicators that are a number (with its source); the rest are narratives.
 NUMBER_ENTERED = {"leadership_diversity"}
+PERCENTAGES = {"leadership_diversity"}
+# Counted for whole years only.
+YEARLY_ONLY = {"annual_progress_report"}
 
 
 @dataclass
@@ -181,6 +188,8 @@ def _checked(indicator: Indicator, data: MeasurementInput, *, correcting: bool) 
     value = None if counted else _number(errors, data.value)
     if indicator.slug in NUMBER_ENTERED and value is None and "value" not in errors:
         errors["value"] = "Enter the figure for this period"
+    if indicator.slug in PERCENTAGES and value is not None and not 0 <= value <= 100:
+        errors["value"] = "Enter a percentage from 0 to 100"
     narrative = paragraphs(errors, "narrative", data.narrative, NARRATIVE_MAX)
     if not counted and indicator.slug not in NUMBER_ENTERED and not narrative.strip():
         errors["narrative"] = "Describe what happened in this period"
@@ -227,19 +236,37 @@ def _apply(measurement: Measurement, checked: dict, counted_value: Decimal | Non
         setattr(measurement, name, checked[name])
 
 
+def period_problem(indicator: Indicator, period: Period, today: date) -> str | None:
+    """Why this period can't be measured for this indicator, if it can't."""
+    if period.start > today:
+        return f"{period.label} has not begun yet"
+    if indicator.slug in YEARLY_ONLY and period.kind is not PeriodKind.YEAR:
+        return "This indicator is measured for whole years only"
+    return None
+
+
 @transactional
 def record(
-    indicator_id: int, period: Period, data: MeasurementInput, *, actor: User
+    indicator_id: int,
+    period: Period,
+    data: MeasurementInput,
+    *,
+    actor: User,
+    today: date | None = None,
 ) -> Measurement:
     """The first measurement of an indicator for a period, as a draft."""
     indicator = db.session.get(Indicator, indicator_id)
     if indicator is None:
         raise NotFound(indicator_id)
+    if problem := period_problem(indicator, period, today or clock.today()):
+        raise ServiceError({"period": problem})
     if versions(indicator.id, period):
-        raise ServiceError(
-            {"period": f"{period.label} already has a measurement. Open it to edit or correct it"}
-        )
-    return _new_version(indicator, period, data, actor=actor, version=1)
+        raise ServiceError({"period": ALREADY.format(period=period.label)})
+    try:
+        return _new_version(indicator, period, data, actor=actor, version=1)
+    except IntegrityError:
+        # Someone else recorded the same period a moment ago.
+        raise ServiceError({"period": ALREADY.format(period=period.label)}) from None
 
 
 def _new_version(indicator, period, data, *, actor, version, correcting=False) -> Measurement:
@@ -300,14 +327,30 @@ def update_draft(
 
 
 @transactional
-def publish(measurement_id: int, *, version: int, actor: User, now: datetime | None = None):
-    """Publish a draft. A counted figure is counted once more and fixed as it stands."""
+def publish(
+    measurement_id: int,
+    *,
+    version: int,
+    actor: User,
+    now: datetime | None = None,
+    today: date | None = None,
+):
+    """Publish a draft. A counted figure is counted once more and fixed as it stands,
+    so only once its period is over (a count published mid-period would stay partial)."""
     measurement = get(measurement_id)
     if measurement.published_at is not None:
         return measurement
     if measurement.row_version != version:
         raise Conflict(measurement_id)
-    figure = computed.figure(measurement.indicator.slug, period_of(measurement))
+    period = period_of(measurement)
+    if measurement.computed and (today or clock.today()) < period.end:
+        raise ServiceError(
+            {
+                "published": f"A counted figure is published once its period is over: "
+                f"{period.label} ends on {clock.format_date(period.end - timedelta(days=1))}"
+            }
+        )
+    figure = computed.figure(measurement.indicator.slug, period)
     if figure is not None:
         measurement.value = figure.value
     measurement.published_at = now or utcnow()
@@ -336,14 +379,20 @@ def correct(measurement_id: int, data: MeasurementInput, *, actor: User) -> Meas
         raise ServiceError(
             {"correction_reason": "Only the latest published version can be corrected"}
         )
-    return _new_version(
-        published.indicator,
-        period,
-        data,
-        actor=actor,
-        version=published.version + 1,
-        correcting=True,
-    )
+    try:
+        return _new_version(
+            published.indicator,
+            period,
+            data,
+            actor=actor,
+            version=published.version + 1,
+            correcting=True,
+        )
+    except IntegrityError:
+        # Someone else started a correction a moment ago.
+        raise ServiceError(
+            {"correction_reason": "Someone has just started a correction: open it instead"}
+        ) from None
 
 
 def period_of(measurement: Measurement) -> Period:
@@ -396,6 +445,8 @@ def add_document(
         uploaded_by_id=actor.id,
     )
     db.session.add(document)
+    # Publishing from a page opened before this document was added is then refused.
+    flag_modified(measurement, "narrative")
     db.session.flush()
     audit.record(
         "measurement.document_added",
@@ -419,14 +470,24 @@ def period_kinds() -> list[PeriodKind]:
 
 
 def latest_published(at: datetime) -> dict[int, Measurement]:
-    """Each indicator's most recently published measurement as it stood at `at` (for
-    the indicator dashboard in meeting packs)."""
+    """Each indicator's published figure for its latest period, as it stood at `at` (for
+    the indicator dashboard in meeting packs): the period that ends last (a year when a
+    year and its last quarter end together), in its latest published version."""
     rows = db.session.scalars(
         select(Measurement)
         .where(Measurement.published_at.is_not(None), Measurement.published_at <= at)
-        .order_by(Measurement.published_at, Measurement.id)
+        .order_by(Measurement.id)
     )
-    return {m.indicator_id: m for m in rows}
+    best: dict[int, Measurement] = {}
+
+    def rank(m: Measurement) -> tuple:
+        period = period_of(m)
+        return (period.end, period.kind is PeriodKind.YEAR, m.version)
+
+    for m in rows:
+        if m.indicator_id not in best or rank(m) > rank(best[m.indicator_id]):
+            best[m.indicator_id] = m
+    return best
 
 
 def figure_text(measurement: Measurement) -> str:

@@ -9,10 +9,16 @@ from engage.services.digests import issuing, routing
 from engage.services.packs import builder as packs
 
 
-def no_longer_shown(submission_id: int, *, unroute: bool) -> None:
+def no_longer_shown(
+    submission_id: int, *, unroute: bool, forget_decisions: bool | None = None
+) -> None:
+    """`forget_decisions` (by default as `unroute`): the story no longer informs the
+    decisions it was linked to. Withdrawal and sharing taken back do that; an officer
+    taking a story back for a fix does not (pages hide it meanwhile, and approving it
+    again brings it back where it was)."""
     if unroute:
         routing.unroute(submission_id)
-        # Nor is it listed behind a decision any more (residents already told stay told).
+    if unroute if forget_decisions is None else forget_decisions:
         decisions.forget_story(submission_id)
     # Digest emails not yet sent are rewritten without it; sent ones can't be recalled.
     issuing.rewrite_unsent()

@@ -371,7 +371,7 @@ def _move(submission: Submission, to: SubmissionStatus) -> None:
     was_approved = submission.status is SubmissionStatus.APPROVED
     submission_states.move(submission, to)
     if was_approved and to is not SubmissionStatus.APPROVED:
-        story_changes.no_longer_shown(submission.id, unroute=True)
+        story_changes.no_longer_shown(submission.id, unroute=True, forget_decisions=False)
 
 
 def _decide(submission: Submission, officer: User, to: SubmissionStatus) -> None:

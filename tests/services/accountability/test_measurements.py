@@ -152,7 +152,14 @@ def test_counted_indicators_ignore_typed_numbers_and_count_at_publishing(secreta
     draft = measurements.record(found.id, Q3, entered(value="999"), actor=secretary)
     assert draft.computed and draft.value == 1
     _engagement("Walsall Somali Elders", date(2026, 12, 31))
-    published = measurements.publish(draft.id, version=draft.row_version, actor=secretary)
+    # Counted figures are published once the period is over, and counted then.
+    with pytest.raises(ServiceError):
+        measurements.publish(
+            draft.id, version=draft.row_version, actor=secretary, today=date(2026, 12, 31)
+        )
+    published = measurements.publish(
+        draft.id, version=draft.row_version, actor=secretary, today=date(2027, 1, 1)
+    )
     assert published.value == 2
     # Fixed once published, whatever the records do later.
     _engagement("Dudley Roma Families", date(2026, 12, 1))
