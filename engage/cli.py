@@ -308,13 +308,21 @@ def tag_themes(source, model_dir) -> None:
 @themes.command("evaluate")
 @click.argument("source", type=click.File("r", encoding="utf-8"))
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option(
+    "--by-language",
+    is_flag=True,
+    help='Also print micro-F1 per "language" of the lines (and for those not in English).',
+)
 @MODEL_OPTION
-def evaluate_themes(source, as_json: bool, model_dir) -> None:
+def evaluate_themes(source, as_json: bool, by_language: bool, model_dir) -> None:
     """Precision, recall and F1 per theme, micro and macro, on labelled JSON lines."""
     from engage.nlp import themes as theme_model
 
     items = _read_json_lines(source)
-    figures = theme_model.evaluate(_tagger(model_dir), items)
+    tagger = _tagger(model_dir)
+    figures = theme_model.evaluate(tagger, items)
+    if by_language:
+        figures["by_language"] = theme_model.evaluate_by_language(tagger, items)
     if as_json:
         click.echo(json.dumps(figures, indent=2))
         return
@@ -332,39 +340,17 @@ def evaluate_themes(source, as_json: bool, model_dir) -> None:
             f"no-theme texts left untagged: {figures['no_theme_left_untagged']:.1%} "
             f"of {figures['no_theme_texts']}"
         )
+    for language, row in figures.get("by_language", {}).items():
+        click.echo(
+            f"language {language:<12} texts {row['texts']:>5}  micro-F1 {row['micro']['f1']:.3f}"
+        )
 
 
-@themes.command("train")
-@click.option(
-    "--train",
-    "train_files",
-    multiple=True,
-    type=click.Path(exists=True),
-    help="Training JSON lines (default: data/themes/raw/*.jsonl).",
-)
-@click.option(
-    "--dev",
-    "dev_file",
-    type=click.Path(exists=True),
-    help="Development JSON lines, never trained on (default: data/themes/dev/dev.jsonl).",
-)
-@click.option("--output", type=click.Path(), help="Where to write the model.")
-@click.option("--seed", default=0, show_default=True)
-@click.option("--epochs", default=12, show_default=True)
-@click.option(
-    "--with-corrections",
-    is_flag=True,
-    help="Add officers' confirmed themes (on redacted text) from the database.",
-)
-def train_themes(
-    train_files, dev_file, output, seed: int, epochs: int, with_corrections: bool
-) -> None:
-    """Train the tagger from scratch (reproducible for a given seed) and evaluate it."""
+def _training_texts(train_files, with_corrections: bool) -> list[dict]:
+    from engage.nlp import theme_training as training
     from engage.nlp import themes as theme_model
 
-    root = Path(__file__).resolve().parent.parent / "data" / "themes"
-    paths = [Path(p) for p in train_files] or sorted((root / "raw").glob("*.jsonl"))
-    dev_path = Path(dev_file) if dev_file else root / "dev" / "dev.jsonl"
+    paths = [Path(p) for p in train_files] or training.training_files()
     items = [item for path in paths for item in theme_model.read_jsonl(path)]
     if with_corrections:
         from engage.services.stories.tagging import corrections_for_training
@@ -374,17 +360,61 @@ def train_themes(
         items += corrections
     if not items:
         raise click.ClickException("no training texts found")
-    thresholds = theme_model.tune_thresholds(items, seed=seed, epochs=epochs)
-    tagger = theme_model.ThemeTagger(theme_model.train(items, seed=seed, epochs=epochs), thresholds)
-    figures = (
-        theme_model.evaluate(tagger, theme_model.read_jsonl(dev_path))
-        if dev_path.exists()
-        else None
-    )
+    return items
+
+
+TRAIN_FILES_OPTION = click.option(
+    "--train",
+    "train_files",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="Training JSON lines (default: data/themes/raw/*.jsonl).",
+)
+CORRECTIONS_OPTION = click.option(
+    "--with-corrections",
+    is_flag=True,
+    help="Add officers' confirmed themes (on redacted text) from the database.",
+)
+
+
+@themes.command("train")
+@TRAIN_FILES_OPTION
+@click.option(
+    "--dev",
+    "dev_file",
+    type=click.Path(exists=True),
+    help="Development JSON lines, never trained on (default: data/themes/dev/dev.jsonl).",
+)
+@click.option("--output", type=click.Path(), help="Where to write the model.")
+@click.option("--seed", default=0, show_default=True)
+@click.option(
+    "--version",
+    "version",
+    help="The new model's version (default: one more than the shipped model's).",
+)
+@CORRECTIONS_OPTION
+def train_themes(train_files, dev_file, output, seed: int, version, with_corrections) -> None:
+    """Train the tagger from scratch with spaCy's training loop and engage/nlp/config.cfg
+    (reproducible for the same texts and seed), tune thresholds and evaluate it."""
+    from engage.nlp import theme_training as training
+    from engage.nlp import themes as theme_model
+
+    items = _training_texts(train_files, with_corrections)
+    dev_path = Path(dev_file) if dev_file else theme_model.DATA_DIR / "dev" / "dev.jsonl"
+    dev_items = theme_model.read_jsonl(dev_path) if dev_path.exists() else []
+    thresholds = training.tune_thresholds(items, seed=seed)
+    tagger = theme_model.ThemeTagger(training.train(items, seed=seed), thresholds)
+    figures = theme_model.evaluate(tagger, dev_items) if dev_items else None
     target = Path(output) if output else theme_model.MODEL_DIR
     tagger.save(
         target,
-        meta={"trained_on": len(items), "seed": seed, "epochs": epochs, "evaluation": figures},
+        meta={
+            "version": version or training.next_version(),
+            "trained_on": len(items),
+            "seed": seed,
+            "training_data_sha256": training.corpus_digest(items),
+            "evaluation": figures,
+        },
     )
     click.echo(f"Trained on {len(items)} texts; saved to {target}.")
     if figures:
@@ -392,6 +422,22 @@ def train_themes(
             f"Development set micro-F1 {figures['micro']['f1']:.3f}, "
             f"macro-F1 {figures['macro']['f1']:.3f}."
         )
+
+
+@themes.command("corpus")
+@TRAIN_FILES_OPTION
+@click.option("--output", type=click.Path(file_okay=False), required=True)
+@CORRECTIONS_OPTION
+def theme_corpus(train_files, output, with_corrections) -> None:
+    """Write train.spacy and dev.spacy for `spacy train engage/nlp/config.cfg`."""
+    from engage.nlp import theme_training as training
+
+    items = _training_texts(train_files, with_corrections)
+    folder = Path(output)
+    folder.mkdir(parents=True, exist_ok=True)
+    training.write_corpus(items, folder / "train.spacy")
+    training.write_corpus(training.dev_sample(items), folder / "dev.spacy")
+    click.echo(f"Wrote {len(items)} training texts to {folder / 'train.spacy'}.")
 
 
 @main.group()
@@ -416,12 +462,12 @@ def evaluate_pii(source) -> None:
     from engage.nlp import pii as detector
 
     figures = detector.evaluate(_read_json_lines(source))
-    click.echo(f"{'type':<12} {'recall':>7} {'labelled':>9} {'false alarms':>13}")
+    click.echo(f"{'type':<16} {'recall':>7} {'labelled':>9} {'false alarms':>13}")
     for kind in detector.TYPES:
         recall = figures["recall"][kind]
         shown = "-" if recall is None else f"{recall:.3f}"
         click.echo(
-            f"{kind:<12} {shown:>7} {figures['labelled'][kind]:>9} "
+            f"{kind:<16} {shown:>7} {figures['labelled'][kind]:>9} "
             f"{figures['false_alarms'][kind]:>13}"
         )
     if figures["texts_without_personal_data_left_alone"] is not None:

@@ -3,9 +3,11 @@ the shipped model honours the command-line contract."""
 
 import json
 
+import numpy
 import pytest
 
-from engage.nlp import themes
+from engage.nlp import theme_features, theme_training, themes
+from engage.nlp.theme_rules import reads_as_english
 
 TINY = [
     {"text": "They saw my name on the CV and never called back", "themes": ["jobs_economy"]},
@@ -18,15 +20,8 @@ TINY = [
 ] * 6
 
 
-def test_training_with_the_same_seed_gives_the_same_scores():
-    texts = ["the bus was late", "thank you"]
-    first = themes.ThemeTagger(themes.train(TINY, seed=3, epochs=5)).tag(texts)
-    second = themes.ThemeTagger(themes.train(TINY, seed=3, epochs=5)).tag(texts)
-    assert first == second
-
-
 def test_a_trained_model_learns_its_examples_and_round_trips(tmp_path):
-    tagger = themes.ThemeTagger(themes.train(TINY, epochs=10))
+    tagger = themes.ThemeTagger(theme_training.train(TINY))
     assert tagger.tag(["Police stopped and searched my son again"])[0].themes == [
         "criminal_justice"
     ]
@@ -178,3 +173,94 @@ def test_the_shipped_model_carries_its_version_and_figures():
     assert meta["name"] == "engage_themes" and meta["version"] == themes.MODEL_VERSION
     assert meta["trained_on"] >= 5000
     assert set(meta["evaluation"]["per_theme"]) == set(themes.THEMES)
+
+
+def test_features_read_words_typed_with_or_without_marks_alike():
+    assert theme_features.normalise("Zażółć") == theme_features.normalise("zazolc")
+    assert theme_features.normalise("ŞOFERUL") == theme_features.normalise("soferul")
+    # Arabic and Urdu forms of the same letters, and short vowels, are one feature.
+    assert theme_features.normalise("كتابُ") == theme_features.normalise("کتاب")
+    assert theme_features.word_features("...", 3, 5) == []
+    assert len(theme_features.word_features("flat", 3, 5)) == 1 + 4 + 3 + 2
+    assert len(theme_features.word_features("flat", 4, 4)) == 1 + 3
+    # Words of three letters or fewer are their own n-grams.
+    assert len(theme_features.word_features("bus", 3, 5)) == 1
+
+
+def test_a_text_scores_the_same_alone_and_in_a_batch():
+    tagger = themes.ThemeTagger.load()
+    texts = [
+        "The bus driver shut the doors on me",
+        "Mieszkanie jest zimne i wilgotne, właściciel nic nie robi",
+        "",
+        "میرے بیٹے کو اسکول سے نکال دیا گیا",
+    ]
+    together = tagger.tag(texts)
+    assert [tagger.tag([text])[0] for text in texts] == together
+
+
+def test_long_texts_are_cut_into_passages_of_whole_sentences():
+    text = " ".join(f"Sentence {n} has five words." for n in range(12))
+    parts = themes.passages(text, 20)
+    assert " ".join(parts) == text
+    assert all(len(part.split()) >= 20 for part in parts)
+    assert themes.passages("Short text. Two sentences.", 20) == ["Short text. Two sentences."]
+
+
+def test_one_passing_mention_in_a_long_text_counts_less_than_a_theme_it_dwells_on():
+    housing, transport = themes.THEMES.index("housing"), themes.THEMES.index("transport")
+    whole = numpy.full(len(themes.THEMES), 0.5)
+    parts = numpy.full((4, len(themes.THEMES)), 0.1)
+    parts[:, housing] = 0.9  # every passage is about housing
+    parts[0, transport] = 0.9  # one mentions the bus
+    combined = themes.combine(whole, parts)
+    assert combined[housing] == pytest.approx(0.7)
+    assert combined[transport] == pytest.approx(0.5)
+
+
+def test_figures_per_language_and_for_all_not_in_english():
+    items = [
+        {"text": "a", "themes": ["housing"], "language": "pl"},
+        {"text": "b", "themes": ["housing"], "language": "ur"},
+        {"text": "c", "themes": ["transport"], "language": "mixed-en"},
+    ]
+    answers = {"a": ["housing"], "b": [], "c": ["transport"]}
+
+    class ByText:
+        def tag(self, texts):
+            return [themes.Tagged(themes=answers[text], scores={}) for text in texts]
+
+    figures = themes.evaluate_by_language(ByText(), items)
+    assert list(figures) == ["mixed-en", "not English", "pl", "ur"]
+    assert figures["pl"]["micro"]["f1"] == 1.0 and figures["ur"]["micro"]["f1"] == 0.0
+    assert figures["not English"]["texts"] == 2
+    assert figures["not English"]["micro"]["recall"] == 0.5
+
+
+def test_each_text_gets_the_rule_of_its_language_even_when_only_checked_lazily():
+    """tag() asks whether a text reads as English only where the two rules disagree;
+    the result must be what applying each text's own rule gives."""
+    tagger = themes.ThemeTagger.load()
+    texts = [
+        "The bus driver shut the doors when he saw my headscarf",
+        "Mieszkanie jest zimne i wilgotne, a właściciel nic nie robi od miesięcy",
+        "mere bete ko school se nikal diya, teacher kehti hai wo badtameez hai",
+        "میرے بیٹے کو اسکول سے نکال دیا گیا اور کوئی وجہ نہیں بتائی",
+        "Gurigayga waa qoyan yahay, guddiga ma ii jawaabaan",
+        "landlord wont fix the damp",
+    ]
+    scores = numpy.round(tagger.score_matrix(texts), 4).tolist()
+    expected = [
+        tagger.rule.apply(
+            dict(zip(themes.THEMES, row, strict=True)), english=reads_as_english(text)
+        )
+        for row, text in zip(scores, texts, strict=True)
+    ]
+    assert [result.themes for result in tagger.tag(texts)] == expected
+    assert any(expected)
+
+
+@pytest.mark.parametrize("text", ["!!!", "😀😀", "\u200b", "   "])
+def test_a_text_with_no_letters_or_digits_gets_no_theme_and_zero_scores(text):
+    result = themes.ThemeTagger.load().tag([text])[0]
+    assert result.themes == [] and set(result.scores.values()) == {0.0}
