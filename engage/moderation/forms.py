@@ -17,6 +17,7 @@ PII_TYPE_LABELS = [
     ("DOB", "Date of birth"),
     ("NI_NUMBER", "National Insurance number"),
     ("NHS_NUMBER", "NHS number"),
+    ("REFERENCE_NUMBER", "Hospital or crime reference number"),
 ]
 
 

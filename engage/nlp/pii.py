@@ -3,7 +3,10 @@
 Offline and rule-based: regular expressions with checksums for structured data,
 `phonenumbers` for UK phone numbers, and a spaCy EntityRuler for person names (name
 lists built from Faker's MIT-licensed data plus the project's own, and context such as
-"my name is", titles, and "my son ..."). Officers confirm every proposal in moderation.
+"my name is", titles, and "my son ..."). A number the resident introduces ("my NHS
+number is", "crime ref") is personal data whatever its check digit or format. Word
+lists live in `data/`, each with its source. Officers confirm every proposal in
+moderation.
 """
 
 from __future__ import annotations
@@ -18,9 +21,29 @@ import phonenumbers
 import spacy
 from spacy.language import Language
 
-TYPES = ("EMAIL", "PHONE", "POSTCODE", "ADDRESS", "DOB", "NI_NUMBER", "NHS_NUMBER", "NAME")
+TYPES = (
+    "EMAIL",
+    "PHONE",
+    "POSTCODE",
+    "ADDRESS",
+    "DOB",
+    "NI_NUMBER",
+    "NHS_NUMBER",
+    "REFERENCE_NUMBER",
+    "NAME",
+)
 # When two findings overlap, the one earlier in this list wins.
-PRIORITY = ("EMAIL", "NHS_NUMBER", "NI_NUMBER", "DOB", "PHONE", "POSTCODE", "ADDRESS", "NAME")
+PRIORITY = (
+    "EMAIL",
+    "NHS_NUMBER",
+    "NI_NUMBER",
+    "REFERENCE_NUMBER",
+    "DOB",
+    "PHONE",
+    "POSTCODE",
+    "ADDRESS",
+    "NAME",
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -33,6 +56,23 @@ class Span:
         return {"start": self.start, "end": self.end, "type": self.type}
 
 
+@functools.cache
+def _word_list(name: str) -> tuple[str, ...]:
+    """The lines of a data file, without blank lines and `#` comments (its header)."""
+    text = resources.files("engage.nlp").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    return tuple(line.strip() for line in text.splitlines() if line.strip() and line[0] != "#")
+
+
+@functools.cache
+def _keyed_list(name: str) -> tuple[tuple[str, str], ...]:
+    """A data file of `KEY rest of line` lines."""
+    return tuple(tuple(line.split(None, 1)) for line in _word_list(name))
+
+
+def _words(name: str) -> frozenset[str]:
+    return frozenset(_word_list(name))
+
+
 EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 POSTCODE = re.compile(
     r"\b[A-Za-z]{1,2}[0-9][A-Za-z0-9]?\s*[0-9][ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2}\b"
@@ -43,11 +83,6 @@ NHS_NUMBER = re.compile(r"(?<![\d+)])\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)")
 # ("(0121) 496 0655 47 times"): 0 or +44, then 9-10 more digits with spaces or brackets.
 PHONE_WRITTEN = re.compile(
     r"(?<![\d+])(?:(?:\+|00)44\s?(?:\(0\)\s?)?|\(?0)(?:\d[\s)\-]{0,2}){9}\d(?:\d(?!\d))?"
-)
-# "name at example dot com", written to dodge spam filters.
-EMAIL_SPELT_OUT = re.compile(
-    r"[A-Za-z0-9._%+-]+\s+(?:at|\[at\]|\(at\))\s+[A-Za-z0-9-]+(?:\s+(?:dot|\.)\s+[A-Za-z]{2,})+",
-    re.IGNORECASE,
 )
 
 _MONTHS = (
@@ -67,11 +102,7 @@ DOB = re.compile(
     rf"[^\n.!?]{{0,30}}?(?P<date>{_DATE})",
     re.IGNORECASE,
 )
-_STREET = (
-    r"(?:road|rd|street|st|avenue|ave|lane|ln|close|drive|dr|way|grove|crescent|cres|place|"
-    r"court|ct|gardens|gdns|terrace|hill|park|walk|row|square|sq|green|view|rise|mews|"
-    r"parade|croft|boulevard|vale|gate|fold|end)"
-)
+_STREET = r"(?:" + "|".join(map(re.escape, _word_list("street_words.txt"))) + r")"
 ADDRESS = re.compile(
     r"(?:(?:flat|apartment|apt|unit)\s*\d+[a-z]?,?\s+)?"
     r"(?:\bno\.?\s*)?\b\d{1,4}[a-z]?,?\s+"
@@ -79,148 +110,18 @@ ADDRESS = re.compile(
     re.IGNORECASE,
 )
 # Words that show a number and a "street" word are not an address: "3 hours on Soho Road".
-_NOT_STREET_WORDS = frozenset(
-    "on at in to the a an of for from by near down up along off into onto and or "
-    "hours hour minutes mins days weeks months years times people buses kids children "
-    "miles pounds stops".split()
-)
+_NOT_STREET_WORDS = _words("not_street_words.txt")
 
-TITLES = [
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "mx",
-    "dr",
-    "doctor",
-    "prof",
-    "professor",
-    "pc",
-    "dc",
-    "ps",
-    "sgt",
-    "sergeant",
-    "inspector",
-    "cllr",
-    "councillor",
-    "sister",
-    "nurse",
-    "imam",
-    "father",
-    "reverend",
-    "rev",
-    "sir",
-    "dame",
-    "judge",
-    "officer",
-    "coach",
-    "pastor",
-    "uncle",
-    "aunty",
-    "auntie",
-    "aunt",
-    "brother",
-    "sheikh",
-    "maulana",
-    "bishop",
-    "rabbi",
-    "deacon",
-]
-# Titles written with a full stop after them ("Mr. Khan"); no other title takes one,
-# so "a nurse. Colleagues" is not a name.
-ABBREVIATED_TITLES = frozenset(
-    {"mr", "mrs", "ms", "mx", "dr", "prof", "pc", "dc", "ps", "sgt", "cllr", "rev"}
-)
-RELATIONS = [
-    "son",
-    "daughter",
-    "husband",
-    "wife",
-    "brother",
-    "sister",
-    "mum",
-    "mom",
-    "mother",
-    "dad",
-    "father",
-    "nephew",
-    "niece",
-    "friend",
-    "neighbour",
-    "neighbor",
-    "cousin",
-    "partner",
-    "boyfriend",
-    "girlfriend",
-    "grandson",
-    "granddaughter",
-    "grandma",
-    "grandad",
-    "uncle",
-    "aunt",
-    "auntie",
-    "aunty",
-    "child",
-    "baby",
-    "boy",
-    "girl",
-    "colleague",
-    "manager",
-    "boss",
-    "landlord",
-    "teacher",
-    "carer",
-    "stepson",
-    "stepdaughter",
-    "fiance",
-    "fiancee",
-    "mate",
-    "chair",
-    "supervisor",
-    "classmate",
-    "flatmate",
-    "housemate",
-    "tenant",
-    "client",
-    "caseworker",
-    "eldest",
-    "youngest",
-    "twin",
-    "twins",
-]
+# Titles ("Mrs", "PC", "Imam"); those written with a full stop in the file also take one
+# in a story ("Mr. Khan").
+TITLES = [title.rstrip(".") for title in _word_list("titles.txt")]
+ABBREVIATED_TITLES = frozenset(t.rstrip(".") for t in _word_list("titles.txt") if t[-1] == ".")
+RELATIONS = list(_word_list("relations.txt"))
 # Words between "my" and a relation: "my little brother Kofi", "our eldest son Musa".
-RELATION_ADJECTIVES = "little|big|older|younger|baby|eldest|youngest|late|best|oldest|twin|new|old"
+RELATION_ADJECTIVES = "|".join(map(re.escape, _word_list("relation_adjectives.txt")))
 # Names that are also everyday words; they need context ("Mrs Hope", "my son Will").
-AMBIGUOUS = frozenset(
-    "Will May Grace Hope Faith Joy Summer Autumn Rose Lily Ruby Amber Crystal Dawn Eve "
-    "April June Holly Ivy Iris Daisy Sunny Bill Mark Pat Sue Guy Jack Frank Rich Art Bob "
-    "Sky Angel Major King Young White Black Brown Green Long Law Page Case Wood Hall Hill "
-    "Lane Bank Church Park Christian Muslim Sikh Hindu Jewish English Irish Polish Island "
-    "Asia India China Jordan Kenya Chad Israel Paris London Victoria Georgia Carolina "
-    "Mercy Patience Precious Honour Chance Miles Jan Ali Don Dean Penny Cash Star Moon "
-    "Ray Sally Gay Rocky Carol Nick Sunday Monday Friday Saturday Mo Sam Job Lee Kim Van "
-    "Mai Ben Bo Al Do Le La De Del Di Da Du Ma Sa Su Ra Re Ha He Ho Ja Jo Ka Ko Li "
-    # Places, organisations and other capitalised words that are not people here.
-    "West East North South Midlands Police Council City Borough Street Road Birmingham "
-    "Coventry Dudley Sandwell Solihull Walsall Wolverhampton Handsworth Ladywood Aston "
-    "Sparkbrook Smethwick Erdington Moseley Lozells Bordesley Digbeth Edgbaston Kingstanding "
-    "Selly Oak Harborne Perry Barr Hockley Soho Winson Small Heath Tipton Oldbury "
-    "Bilston Wednesbury Stechford Yardley Washwood Saltley Alum Rock Nechells Ward End "
-    "Metro Transport NHS Jobcentre University College School Academy Hospital Mosque "
-    "Gurdwara Temple Mandir Taskforce Government Home Office Housing Health Justice "
-    "January February March August September October November December Eid Diwali "
-    "Christmas Easter Ramadan Vaisakhi Somali Pakistani Bangladeshi Indian Caribbean "
-    "African Roma Romanian Kurdish Arab British Black Asian God Allah Jesus Lord "
-    # Word-names that need context, like Hope and Grace above.
-    "Comfort Destiny Victory Peace Favour Miracle Gift Blessing Goodness Justice Unity "
-    "Marvellous Treasure Wisdom Praise Glory Prince Princess Queen Saint Sierra Villa New "
-    "Bull Ring Cross Royal Central Great Old Upper Lower Market Square Valley".split()
-)
-
-
-def _word_list(name: str) -> list[str]:
-    text = resources.files("engage.nlp").joinpath(f"data/{name}").read_text(encoding="utf-8")
-    return [line.strip() for line in text.splitlines() if line.strip() and line[0] != "#"]
+# The same list holds places and organisations, which never start a name.
+AMBIGUOUS = _words("ambiguous_words.txt")
 
 
 @functools.cache
@@ -293,18 +194,43 @@ _WORD = r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’-]*"
 _CAPITALISED = r"[A-ZÀ-Þ][A-Za-zÀ-ÿ'’-]*"
 # Mrs Patel, PC Davies, Dr Adeyemi-Jones, mr khan: the title is part of the span.
 TITLE_NAME = re.compile(
-    r"\b(?i:" + "|".join(TITLES) + r")\.?\s+"
-    r"(?!(?i:" + "|".join(TITLES) + r")\b)"
+    r"\b(?i:" + "|".join(map(re.escape, TITLES)) + r")\.?\s+"
+    r"(?!(?i:" + "|".join(map(re.escape, TITLES)) + r")\b)"
     rf"(?P<first>{_WORD})(?P<second>(?:\s+{_CAPITALISED}){{0,2}})"
 )
+
+
+# "I'm Nigerian", "my partner is Black British": identities, not names.
+DEMONYM_ENDINGS = _word_list("demonym_endings.txt")
+DEMONYMS = _words("demonyms.txt")
+# Words after a name that show it is a place, building or brand: "Stoney Lane",
+# "Madina Mosque", "Rose House".
+PLACE_WORDS = _words("place_words.txt")
+BRANDS = _words("brands.txt")
+_NOT_NAMES = _words("not_names.txt")
+# "the Queen Elizabeth" (a hospital), "St Chad's": a place, not a person.
+_PLACE_OPENERS = re.compile(
+    r"\b(?:" + "|".join(map(re.escape, _word_list("place_name_openers.txt"))) + r")\.?\s+$"
+)
+
+
+def _cues(kind: str) -> str:
+    """The phrases of one kind in data/name_cues.txt, as a pattern ("my name is")."""
+    phrases = [phrase for key, phrase in _keyed_list("name_cues.txt") if key == kind]
+    return "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
+
+
 # Context patterns label only the name: "my name is Amina", "my son tyler".
 _RELATION = (
     r"(?:my|our|his|her|their)\s+(?:(?:" + RELATION_ADJECTIVES + r")\s+)?"
-    r"(?:" + "|".join(RELATIONS) + r")"
+    r"(?:" + "|".join(map(re.escape, RELATIONS)) + r")"
 )
 CONTEXT = re.compile(
-    r"\b(?i:my\s+name\s+is|my\s+name's|name\s*[:\-]|i\s+am\s+called|i'm\s+called|call\s+me|named|"
-    r"called|" + _RELATION + r"(?:'s)?(?:\s+name)?(?P<copula>\s+(?:is|was))?,?)\s+"
+    r"\b(?i:"
+    + _cues("label")
+    + "|"
+    + _RELATION
+    + r"(?:'s)?(?:\s+name)?(?P<copula>\s+(?:is|was))?,?)\s+"
     rf"(?P<name>{_WORD})(?P<second>(?:\s+{_CAPITALISED}){{0,2}})"
 )
 # The name before the relation: "Roya is my wife", "Kulwinder my wife", "Abu Bakr, our chair".
@@ -317,41 +243,6 @@ LIST_THEN_RELATION = re.compile(
     rf"(?P<list>{_CAPITALISED}(?:\s*,\s*{_CAPITALISED})*\s+(?:and|&)\s+{_CAPITALISED})"
     r"\s+(?:are|were)\s+(?:my|our|his|her|their)\b"
 )
-# "I'm Nigerian", "my partner is Black British": identities, not names.
-DEMONYM_ENDINGS = ("ian", "ese", "ish", "ean", "ani", "eri", "ali", "ic", "ch")
-DEMONYMS = frozenset(
-    "Nigerian Ghanaian Senegalese Sudanese Somali Somalian Eritrean Ethiopian Jamaican "
-    "Kenyan Ugandan Zimbabwean Congolese Cameroonian Gambian Malawian Zambian Pakistani "
-    "Bangladeshi Indian Kashmiri Punjabi Gujarati Bengali Afghan Iranian Iraqi Syrian "
-    "Yemeni Kurdish Turkish Arab Arabic Polish Romanian Bulgarian Lithuanian Latvian "
-    "Slovak Czech Hungarian Ukrainian Russian Albanian Kosovan Chinese Vietnamese "
-    "Filipino Thai Irish Scottish Welsh English British Caribbean African Asian Black "
-    "White Mixed Jewish Muslim Sikh Hindu Christian Catholic Buddhist French Spanish "
-    "Portuguese Italian German Dutch Sierra Leonean Traveller Gypsy Roma Brummie".split()
-)
-# Words after a name that show it is a place, building or brand: "Stoney Lane",
-# "Madina Mosque", "Rose House".
-PLACE_WORDS = frozenset(
-    "road rd street st lane avenue ave close drive way grove crescent place court gardens "
-    "terrace hill park walk row square green view rise mews parade croft house tower "
-    "towers court estate mosque masjid church chapel gurdwara temple mandir hospital "
-    "school academy college university centre center library station surgery practice "
-    "clinic pharmacy market stadium villa city united hall heath".split()
-)
-BRANDS = frozenset(
-    {"dr martens", "mr kipling", "ben sherman", "fred perry", "ted baker", "mr whippy"}
-)
-
-_NOT_NAMES = frozenset(
-    "a an the and or but is was has had have who which that this very so not never always "
-    "just also still too only then there here he she they it we i you him her them his "
-    "hers their our my me us got gets get went goes go came come said says told asked "
-    "being been be did does do doing lives living works working age aged years months "
-    "old young little big eldest oldest youngest older younger baby boy girl son daughter "
-    "at in on of to for from with without by about after before when while because if "
-    "again home back out up down off over called named name names i i've i'm i'd i'll "
-    "it's that's there's he's she's they're we're you're don't can't won't".split()
-)
 
 
 @functools.cache
@@ -362,6 +253,130 @@ def name_pipeline() -> Language:
     return nlp
 
 
+# Numbers the resident introduces: "my NHS number is", "NI no:", "crime ref 4412/23",
+# "the reference number for the police was". The phrases are in data/number_contexts.txt;
+# there "number" and "reference" also match their abbreviations and common misspellings.
+_NUMBER_WORD = (
+    r"(?:(?:nu?m+b?e?r?e?|numebr|nubmer|nr)\b\.?|no(?:\.|\b(?=\s*(?:[:#=]|\d|is\b|was\b)))|#|n°)"
+)
+_REFERENCE_WORD = r"(?:ref{1,2}(?:e?r+[ae]?n[cs]e)?\b\.?)"
+# A reference as people write them: "4412/23", "CR/12345/23", "RXK 123 4567", "K1234567",
+# "1234 of 12/03/23" (a police log).
+_REFERENCE_VALUE = (
+    r"(?<![A-Za-z0-9])(?:[A-Z]{1,4}[ /-]?|[A-Za-z]{1,4}[/-]?)?\d[A-Za-z0-9]*"
+    r"(?:[/.-][A-Za-z0-9]+|\s\d[A-Za-z0-9]{2,})*"
+    r"(?:\s+of\s+\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?)?(?![\w/])"
+)
+
+
+@functools.cache
+def _context_words(kind: str) -> tuple[str, ...]:
+    """The words of one kind in data/number_context_words.txt."""
+    return tuple(w.lower() for key, w in _keyed_list("number_context_words.txt") if key == kind)
+
+
+def _any_of(words: tuple[str, ...]) -> str:
+    return "|".join(map(re.escape, words))
+
+
+def _cue_gap() -> str:
+    """Between the phrase and the number: a few words, but no digits, no end of sentence
+    and no word that starts another piece of data."""
+    interrupts = _any_of(_context_words("interrupts"))
+    return rf"(?P<gap>(?:(?!\b(?i:{interrupts})\b)[^\d\n.!?;]){{0,40}}?)"
+
+
+def _number_values() -> dict[str, str]:
+    """What the number may look like after each kind of phrase: an NI number keeps its
+    shape (two letters, five to seven digits, perhaps a letter) whatever its letters."""
+    not_letters = _any_of(_context_words("not-letters"))
+    ni_number = (
+        rf"(?<![A-Za-z0-9])(?!(?i:{not_letters})\b)"
+        r"[A-Za-z]{2}(?:[ -]?\d){5,7}(?:[ -]?[A-Da-d]|[A-Za-z])?(?![\w/])"
+    )
+    return {
+        # Nine to eleven digits: ten, or ten mistyped by one.
+        "NHS_NUMBER": r"(?<![\w+])\d(?:[ -]?\d){8,10}(?![\w/])",
+        "NI_NUMBER": ni_number,
+        "REFERENCE_NUMBER": _REFERENCE_VALUE,
+    }
+
+
+# The fewest digits a number needs after each kind of phrase.
+_FEWEST_DIGITS = {"NHS_NUMBER": 9, "NI_NUMBER": 5, "REFERENCE_NUMBER": 3}
+# A UK phone number's shape: 0 and ten digits, or +44. After "hospital number" it is the
+# switchboard's (or the writer's) phone, and the phone finder types it.
+_PHONE_SHAPED = re.compile(r"(?:\+?44|0)(?:[ -]?\d){9,10}")
+
+
+def _cue_pattern(phrase: str) -> str:
+    words = []
+    for word in phrase.split():
+        if word == "number":
+            words.append(_NUMBER_WORD)
+        elif word == "reference":
+            words.append(_REFERENCE_WORD)
+        else:
+            words.append(re.escape(word) + (r"\b" if word[-1].isalnum() else ""))
+    return r"[\s-]*".join(words)
+
+
+@functools.cache
+def _number_cues() -> dict[str, re.Pattern]:
+    """For each type, a pattern for a phrase, the words after it and the number."""
+    phrases: dict[str, list[str]] = {}
+    for kind, phrase in _keyed_list("number_contexts.txt"):
+        phrases.setdefault(kind, []).append(phrase.lower())
+    gap, values = _cue_gap(), _number_values()
+    return {
+        kind: re.compile(
+            r"(?<![A-Za-z])(?i:"
+            + "|".join(_cue_pattern(p) for p in sorted(found, key=len, reverse=True))
+            + rf"){gap}(?P<number>{values[kind]})"
+        )
+        for kind, found in phrases.items()
+    }
+
+
+def _introduced_number(match: re.Match, kind: str) -> bool:
+    gap_words = match.group("gap").lower().split()
+    if gap_words and gap_words[-1] in _context_words("when"):
+        return False  # "I got a crime number in 2021", "a log number from 101"
+    number = match.group("number")
+    if _PHONE_SHAPED.fullmatch(number):
+        return False
+    return sum(c.isdigit() for c in number) >= _FEWEST_DIGITS[kind]
+
+
+def _introduced_number_spans(text: str) -> list[Span]:
+    """Numbers after "my NHS number is", "NI no", "hospital number", "crime ref" ...:
+    personal data whatever their check digit or format."""
+    return [
+        Span(match.start("number"), match.end("number"), kind)
+        for kind, pattern in _number_cues().items()
+        for match in pattern.finditer(text)
+        if _introduced_number(match, kind)
+    ]
+
+
+@functools.cache
+def _ni_rules() -> dict[str, frozenset[str]]:
+    return {
+        rule.rstrip(":"): frozenset(values.upper().split())
+        for rule, values in _keyed_list("ni_prefix_rules.txt")
+    }
+
+
+def _ni_prefix_ok(number: str) -> bool:
+    """HMRC's rules for the two letters of a National Insurance number (NIM39110)."""
+    rules, prefix = _ni_rules(), number[:2].upper()
+    return (
+        prefix[0] not in rules["first-letter-not"]
+        and prefix[1] not in rules["second-letter-not"]
+        and prefix not in rules["prefix-not"]
+    )
+
+
 def _nhs_checksum_ok(digits: str) -> bool:
     total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
     check = 11 - total % 11
@@ -369,14 +384,96 @@ def _nhs_checksum_ok(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
-def _regex_spans(text: str) -> list[Span]:
-    found = [Span(m.start(), m.end(), "EMAIL") for m in EMAIL.finditer(text)]
-    found += [Span(m.start(), m.end(), "EMAIL") for m in EMAIL_SPELT_OUT.finditer(text)]
+def _number_spans(text: str) -> list[Span]:
+    """NHS and NI numbers without context: only those that pass the check digit or
+    HMRC's prefix rules."""
+    found = []
     for match in NHS_NUMBER.finditer(text):
         digits = re.sub(r"\D", "", match.group())
         if digits[0] != "0" and _nhs_checksum_ok(digits):
             found.append(Span(match.start(), match.end(), "NHS_NUMBER"))
-    found += [Span(m.start(), m.end(), "NI_NUMBER") for m in NI_NUMBER.finditer(text)]
+    found += [
+        Span(m.start(), m.end(), "NI_NUMBER")
+        for m in NI_NUMBER.finditer(text)
+        if _ni_prefix_ok(m.group())
+    ]
+    return found + _introduced_number_spans(text)
+
+
+# Email addresses written to dodge spam filters: "name (at) example.org", "name [at]
+# example [dot] org", "amina dot y at gmail dot com", "name AT example DOT co DOT uk".
+# The address must end in a known domain ending (data/email_tlds.txt) or a mail
+# provider (data/email_providers.txt), so "I was at home dot dot dot" is left alone.
+_LOCAL_PART = r"[A-Za-z0-9_%+'-]+"
+_LABEL = r"[A-Za-z0-9-]+"
+_OPEN, _CLOSE = r"[\[({<]", r"[\])}>]"
+_AT = rf"(?P<at>\s*{_OPEN}\s*at\s*{_CLOSE}\s*|\s+at\s+|\s*@\s*)"
+_DOT = rf"(?:\s*{_OPEN}\s*dot\s*{_CLOSE}\s*|\s+dot\s+|\.)"
+
+
+@functools.cache
+def _disguised_email() -> re.Pattern:
+    # At most six dots on either side of "at", so that long runs of "a dot b dot ..."
+    # cannot make the search slow.
+    endings = sorted(_word_list("email_tlds.txt"), key=len, reverse=True)
+    ending = "|".join(_DOT.join(map(re.escape, e.split("."))) for e in endings)
+    providers = sorted(map(re.escape, _word_list("email_providers.txt")), key=len, reverse=True)
+    return re.compile(
+        rf"(?<![\w.@+'%-])(?P<local>{_LOCAL_PART}(?:{_DOT}{_LOCAL_PART}){{0,5}}){_AT}"
+        rf"(?:(?:{_LABEL}{_DOT}){{1,6}}(?P<ending>{ending})|(?P<provider>{'|'.join(providers)}))"
+        rf"(?![\w-])(?!{_DOT}\w)",
+        re.IGNORECASE,
+    )
+
+
+_EMAIL_CUE = re.compile(r"(?i)\b(?:e-?mail|contact|write to|reach me|message me)\b")
+
+
+def _spelled_out(match: re.Match) -> bool:
+    """ "(at)", "[dot]", " dot ", or an @ with nothing round it: written as an address.
+    A plain " at " (or a spaced " @ ") before a dotted name may be a sentence."""
+    at = match.group("at")
+    return (
+        at.strip().lower() not in ("at", "@")
+        or at == "@"
+        or bool(re.search(r"(?i)\bdot\b", match.group(0)))
+    )
+
+
+def _reads_as_address(match: re.Match) -> bool:
+    """ "sara.begum at btinternet.com" (the name has a dot, digit, _ or -) or an email
+    word shortly before ("my email is raz at hotmail.com"); not "works at Tesco.com"."""
+    if re.search(r"[._\d-]", match.group("local")):
+        return True
+    return bool(_EMAIL_CUE.search(match.string, max(0, match.start() - 40), match.start()))
+
+
+def _looks_like_email(match: re.Match) -> bool:
+    local, plain_at = match.group("local"), match.group("at").strip().lower() in ("at", "@")
+    if plain_at and local.lower() in _words("email_not_local_parts.txt"):
+        return False  # "I looked at gov.uk"
+    if match.group("provider"):
+        # "amina.y at gmail", "name [at] hotmail", but not "Shaz at Sky".
+        return not plain_at or re.search(r"[._\d-]", local) is not None
+    if not _spelled_out(match) and not _reads_as_address(match):
+        return False  # "Mum works at Tesco.com", "stuck at work.so i couldnt"
+    # "Mum at home.So I went": a capitalised word straight after a full stop is a sentence.
+    ending = match.group("ending")
+    after_full_stop = match.string[match.start("ending") - 1] == "."
+    return not (after_full_stop and ending.istitle() and len(ending) > 1)
+
+
+def _email_spans(text: str) -> list[Span]:
+    found = [Span(m.start(), m.end(), "EMAIL") for m in EMAIL.finditer(text)]
+    return found + [
+        Span(m.start(), m.end(), "EMAIL")
+        for m in _disguised_email().finditer(text)
+        if _looks_like_email(m)
+    ]
+
+
+def _regex_spans(text: str) -> list[Span]:
+    found = _email_spans(text) + _number_spans(text)
     found += [Span(m.start("date"), m.end("date"), "DOB") for m in DOB.finditer(text)]
     found += [Span(m.start(), m.end(), "POSTCODE") for m in POSTCODE.finditer(text)]
     for match in ADDRESS.finditer(text):
@@ -429,14 +526,14 @@ def _lower_first_names() -> frozenset[str]:
 # The same in lower-case writing, for names in the lists only: "i'm rukhsana btw",
 # "me and kayleigh", "kamran my husband".
 LOWER_CONTEXT = re.compile(
-    r"\b(?:i'm|i\s+am|me\s+and|with|and|mate|friend|called|named|this\s+is)\s+"
+    r"\b(?:" + _cues("lower") + r")\s+"
     r"(?P<name>[a-z][a-z'-]{2,})\b"
 )
 LOWER_THEN_RELATION = re.compile(
     r"(?<![A-Za-z])(?P<name>[a-z][a-z'-]{2,}),?\s+(?:(?:is|was)\s+)?" + _RELATION + r"\b"
 )
 INTRODUCTION = re.compile(
-    r"\b(?i:i'm|i\s+am|this\s+is|regards,?|thanks,?|signed,?)\s+"
+    r"\b(?i:" + _cues("introduction") + r")\s+"
     rf"(?P<name>{_CAPITALISED})(?P<second>(?:\s+{_CAPITALISED}){{0,2}})"
 )
 
@@ -585,7 +682,7 @@ def _extend_names(spans: list[Span], text: str) -> list[Span]:
         titled = words[0].rstrip(".").lower() in TITLES
         if text[span.start : end].lower() in BRANDS or all(_is_identity(w) for w in words):
             continue
-        if re.search(r"\b(?:Queen|King|Prince|Princess|St|Saint)\.?\s+$", text[: span.start]):
+        if _PLACE_OPENERS.search(text[: span.start]):
             continue  # the Queen Elizabeth (a hospital), St Chad's
         if not titled and (
             words[-1].lower() in PLACE_WORDS
