@@ -263,7 +263,16 @@ INVENTORY: dict[str, TableEntry] = {
     "submission_themes": TableEntry(
         "theme scores from the offline tagger",
         "as the story",
-        {"operational": ["id", "submission_id", "theme_id", "score", "suggested"]},
+        {
+            "operational": [
+                "id",
+                "submission_id",
+                "theme_id",
+                "score",
+                "suggested",
+                "model_version",
+            ]
+        },
     ),
     "pii_proposals": TableEntry(
         "proposed redactions, as offsets into the story (no copy of the text)",

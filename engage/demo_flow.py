@@ -87,6 +87,56 @@ APPROVED_STORIES = [
 ]
 
 
+# Stories told in the region's other languages (on the site in that language), approved
+# the same way with the officer's summary in English: the admin page of how often officers
+# agree with the theme suggestions then has more than one language to compare.
+# (text, area, themes, may it be quoted, summary, the page's language)
+OTHER_LANGUAGE_STORIES = [
+    (
+        "Od dwóch lat mamy w mieszkaniu wilgoć i grzyb na ścianach. Administracja mówi, że "
+        "to nasza wina, bo suszymy pranie w domu. Syn ciągle kaszle, lekarz mówi że to od "
+        "grzyba.",
+        "Walsall",
+        ["housing", "health_wellbeing"],
+        True,
+        "Damp and mould in a rented flat for two years, blamed on the family; the doctor "
+        "links the son's cough to the mould.",
+        "pl",
+    ),
+    (
+        "W Polsce byłam księgową, tutaj pracuję na magazynie. Kierownik mówi do nas „wy "
+        "Polacy” i zawsze dostajemy najgorsze zmiany. Jak się poskarżyłam, przestali mi "
+        "dawać nadgodziny.",
+        "Coventry",
+        ["jobs_economy"],
+        False,
+        "A qualified accountant works in a warehouse; Polish workers get the worst shifts, "
+        "and her overtime stopped after she complained.",
+        "pl",
+    ),
+    (
+        "ہسپتال میں کوئی ترجمان نہیں تھا۔ میری امی کو انگریزی نہیں آتی اور ڈاکٹر نے ان کی "
+        "بات سنے بغیر ہمیں واپس بھیج دیا۔",
+        "Birmingham",
+        ["health_wellbeing"],
+        True,
+        "No interpreter at the hospital; the doctor sent the resident's mother home "
+        "without hearing her.",
+        "ur",
+    ),
+    (
+        "بس ڈرائیور نے میرا حجاب دیکھ کر دروازہ بند کر دیا اور ایک آدمی نے مجھے گالیاں "
+        "دیں۔ کسی نے مدد نہیں کی۔",
+        "Sandwell",
+        ["transport", "criminal_justice"],
+        False,
+        "A bus driver shut the door on a woman in a hijab and a man shouted abuse at her; "
+        "nobody helped.",
+        "ur",
+    ),
+]
+
+
 def _theme_ids(slugs: list[str]) -> list[int]:
     return list(db.session.scalars(select(Theme.id).where(Theme.slug.in_(slugs))))
 
@@ -110,7 +160,8 @@ def _approve_stories(officer: User) -> None:
     story's themes match no rule: it shows as unrouted."""
     authorities = {a.name: a.id for a in db.session.scalars(select(LocalAuthority))}
     version = notices.current().version
-    for text, area, themes, quote, summary in APPROVED_STORIES:
+    stories = [(*story, "en") for story in APPROVED_STORIES] + OTHER_LANGUAGE_STORIES
+    for text, area, themes, quote, summary, page_language in stories:
         story = intake.submit_story(
             intake.StoryInput(
                 story=text,
@@ -120,7 +171,7 @@ def _approve_stories(officer: User) -> None:
             ),
             receipt_code=receipts.new_code(),
             channel=Channel.WEB,
-            language="en",
+            language=page_language,
             notice_version=version,
         )
         tagging.tag_submission(story.id)

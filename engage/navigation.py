@@ -30,6 +30,7 @@ LINKS = [
     ("admin.users", "Staff accounts"),
     ("admin.audit_log", "Audit log"),
     ("admin.outbox_waiting", "Email not sent"),
+    ("admin.theme_suggestions", "Theme suggestions"),
     ("auth.account_security", _l("Your account")),
 ]
 

@@ -79,6 +79,7 @@ STAFF_MATRIX = {
     "admin.audit_log": ("/admin/audit", ADMINS),
     "admin.users": ("/admin/users", ADMINS),
     "admin.outbox_waiting": ("/admin/outbox", ADMINS),
+    "admin.theme_suggestions": ("/admin/theme-suggestions", ADMINS),
     "admin.reset_two_factor": ("/admin/users/{user_id}/reset-two-factor", ADMINS),
     "admin.unlock": ("/admin/users/{user_id}/unlock", ADMINS),
     "admin.send_reset_link": ("/admin/users/{user_id}/send-reset-link", ADMINS),

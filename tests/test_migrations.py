@@ -3,7 +3,7 @@
 import flask_migrate
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 
 from engage.extensions import db
 from engage.models import (
@@ -147,3 +147,35 @@ def test_0007_down_and_up_keeps_groups_their_areas_engagements_and_stories(ctx):
     kept = db.session.get(CommunityGroup, group_id)
     assert len(kept.areas) == areas == 1 and kept.language == "en"
     assert db.session.get(Submission, story_id).group_id == group_id
+
+
+def test_0011_adds_the_model_version_and_takes_it_away_again(ctx):
+    """Suggestions made before 0011 keep their scores and have no version."""
+    from tests import factories
+
+    story_id = factories.submission(tag=False).id
+    theme_id = db.session.scalar(select(Theme.id).where(Theme.slug == "housing"))
+    db.session.execute(
+        text(
+            "INSERT INTO submission_themes (submission_id, theme_id, score, suggested) "
+            "VALUES (:story, :theme, 0.75, :yes)"
+        ),
+        {"story": story_id, "theme": theme_id, "yes": True},
+    )
+    db.session.commit()
+    db.session.remove()
+    flask_migrate.downgrade(revision="0010")
+    columns = {c["name"] for c in inspect(db.engine).get_columns("submission_themes")}
+    assert "model_version" not in columns
+    indexes = {i["name"] for i in inspect(db.engine).get_indexes("theme_labels")}
+    assert "ix_theme_labels_labelled_at" not in indexes
+    flask_migrate.upgrade()
+    columns = {c["name"]: c for c in inspect(db.engine).get_columns("submission_themes")}
+    assert columns["model_version"]["nullable"] is True
+    indexes = {i["name"] for i in inspect(db.engine).get_indexes("theme_labels")}
+    assert "ix_theme_labels_labelled_at" in indexes
+    row = db.session.execute(
+        text("SELECT score, model_version FROM submission_themes WHERE submission_id = :id"),
+        {"id": story_id},
+    ).one()
+    assert row == (0.75, None)

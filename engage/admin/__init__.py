@@ -2,4 +2,10 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from engage.admin import audit_views, outbox_views, users_views, views  # noqa: E402,F401
+from engage.admin import (  # noqa: E402,F401
+    audit_views,
+    outbox_views,
+    theme_views,
+    users_views,
+    views,
+)

@@ -52,6 +52,10 @@ class SubmissionTheme(Base):
     theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="RESTRICT"), index=True)
     score: Mapped[float] = mapped_column(Float)
     suggested: Mapped[bool] = mapped_column(Boolean)
+    # The theme model's version that gave this score (ThemeTagger.version), so officers
+    # and the agreement figures can tell which model made a suggestion. Empty for scores
+    # written before versions were stored.
+    model_version: Mapped[str | None] = mapped_column(String(40))
 
     theme: Mapped[Theme] = relationship()
 
@@ -80,6 +84,8 @@ class ThemeLabel(Base):
     to the hand-written training texts."""
 
     __tablename__ = "theme_labels"
+    # The admin page of officers' agreement with the suggestions reads the last 90 days.
+    __table_args__ = (Index("ix_theme_labels_labelled_at", "labelled_at"),)
 
     submission_id: Mapped[int] = mapped_column(
         ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True

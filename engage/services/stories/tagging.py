@@ -60,7 +60,8 @@ def tag_submission(submission_id: int) -> bool:
 
 def _apply_tags(submission: Submission) -> None:
     text = submission.story
-    result = tagger().tag([text])[0]
+    model = tagger()
+    result = model.tag([text])[0]
     themes = {t.slug: t for t in db.session.scalars(select(Theme))}
     # Update scores in place: replacing the rows would insert before deleting and break
     # the one-score-per-theme rule when a story is tagged again.
@@ -74,6 +75,7 @@ def _apply_tags(submission: Submission) -> None:
             submission.theme_scores.append(row)
         row.score = score
         row.suggested = slug in result.themes
+        row.model_version = model.version
     _replace_detected_proposals(submission, pii.find(text))
     # Anyone with the story open in moderation is looking at old suggestions: their next
     # change is refused and they see these.

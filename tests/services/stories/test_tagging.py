@@ -13,7 +13,7 @@ from engage.models import (
     Submission,
     TaggingStatus,
 )
-from engage.nlp.themes import THEMES
+from engage.nlp.themes import THEMES, Tagged
 from engage.services.stories import intake, notices, receipts, tagging
 
 STORY = (
@@ -44,6 +44,44 @@ def test_a_stored_story_gets_scores_redaction_proposals_and_a_language(ctx):
     proposals = [(STORY[p.start : p.end], p.type) for p in tagged.pii_proposals]
     assert ("Amina Yusuf", "NAME") in proposals and ("07700 900123", "PHONE") in proposals
     assert tagged.language == "en" and tagged.language_flagged is False
+    # Each suggestion says which model made it.
+    assert {s.model_version for s in tagged.theme_scores} == {tagging.tagger().version}
+
+
+class VersionedTagger:
+    """The theme model's interface, with the version and suggestions a test chooses."""
+
+    def __init__(self, version: str, themes: list[str]):
+        self.version = version
+        self.themes = themes
+
+    def tag(self, texts):
+        return [
+            Tagged(
+                themes=self.themes,
+                scores={slug: 0.9 if slug in self.themes else 0.1 for slug in THEMES},
+            )
+            for _ in texts
+        ]
+
+
+def test_every_score_stores_the_model_version_and_a_retag_replaces_it(ctx, monkeypatch):
+    monkeypatch.setattr(tagging, "tagger", lambda: VersionedTagger("7", ["housing"]))
+    submission = stored()
+    assert tagging.tag_submission(submission.id) is True
+    db.session.expire_all()
+    scores = db.session.get(Submission, submission.id).theme_scores
+    assert len(scores) == len(THEMES)
+    assert {s.model_version for s in scores} == {"7"}
+    assert [s.theme.slug for s in scores if s.suggested] == ["housing"]
+    # Tagged again by a retrained model: the same rows, now saying the new version.
+    monkeypatch.setattr(tagging, "tagger", lambda: VersionedTagger("8", ["transport"]))
+    assert tagging.tag_submission(submission.id) is True
+    db.session.expire_all()
+    rescored = db.session.get(Submission, submission.id).theme_scores
+    assert sorted(s.id for s in rescored) == sorted(s.id for s in scores)
+    assert {s.model_version for s in rescored} == {"8"}
+    assert [s.theme.slug for s in rescored if s.suggested] == ["transport"]
 
 
 def test_stories_not_in_english_are_flagged_for_a_person(ctx):
