@@ -73,7 +73,11 @@ def _words(name: str) -> frozenset[str]:
     return frozenset(_word_list(name))
 
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# Starting only where a run of address characters starts: otherwise a long run with no @
+# is tried from each of its characters (seconds for a 10,000-character story).
+EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+'-])[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+)
 POSTCODE = re.compile(
     r"\b[A-Za-z]{1,2}[0-9][A-Za-z0-9]?\s*[0-9][ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2}\b"
 )
@@ -209,6 +213,9 @@ PLACE_WORDS = _words("place_words.txt")
 BRANDS = _words("brands.txt")
 _NOT_NAMES = _words("not_names.txt")
 # "the Queen Elizabeth" (a hospital), "St Chad's": a place, not a person.
+# How far back to look for words that open a place name or join two names: a window, not
+# the whole text before, so a story full of names is not searched from its start each time.
+_LOOK_BACK = 120
 _PLACE_OPENERS = re.compile(
     r"\b(?:" + "|".join(map(re.escape, _word_list("place_name_openers.txt"))) + r")\.?\s+$"
 )
@@ -234,13 +241,15 @@ CONTEXT = re.compile(
     rf"(?P<name>{_WORD})(?P<second>(?:\s+{_CAPITALISED}){{0,2}})"
 )
 # The name before the relation: "Roya is my wife", "Kulwinder my wife", "Abu Bakr, our chair".
+# A name starts a word: without the look-behind, a long run of capitals is tried from
+# every letter of it (seconds for a 10,000-character story).
 NAME_THEN_RELATION = re.compile(
-    rf"(?P<name>{_CAPITALISED})(?P<second>(?:\s+{_CAPITALISED}){{0,2}})"
+    rf"(?<![\w'’-])(?P<name>{_CAPITALISED})(?P<second>(?:\s+{_CAPITALISED}){{0,2}})"
     r",?\s+(?i:(?:is|was)\s+)?(?i:" + _RELATION + r"|my\s+name)\b"
 )
 # Several people, then who they are: "Rebin and Shvan are my cousins".
 LIST_THEN_RELATION = re.compile(
-    rf"(?P<list>{_CAPITALISED}(?:\s*,\s*{_CAPITALISED})*\s+(?:and|&)\s+{_CAPITALISED})"
+    rf"(?<![\w'’-])(?P<list>{_CAPITALISED}(?:\s*,\s*{_CAPITALISED})*\s+(?:and|&)\s+{_CAPITALISED})"
     r"\s+(?:are|were)\s+(?:my|our|his|her|their)\b"
 )
 
@@ -530,7 +539,9 @@ LOWER_CONTEXT = re.compile(
     r"(?P<name>[a-z][a-z'-]{2,})\b"
 )
 LOWER_THEN_RELATION = re.compile(
-    r"(?<![A-Za-z])(?P<name>[a-z][a-z'-]{2,}),?\s+(?:(?:is|was)\s+)?" + _RELATION + r"\b"
+    # Not after a letter, hyphen or apostrophe: a name starts a word (and a long run like
+    # "a-a-a-..." is not tried from each of its letters).
+    r"(?<![A-Za-z'-])(?P<name>[a-z][a-z'-]{2,}),?\s+(?:(?:is|was)\s+)?" + _RELATION + r"\b"
 )
 INTRODUCTION = re.compile(
     r"\b(?i:" + _cues("introduction") + r")\s+"
@@ -657,6 +668,10 @@ def _resolve(spans: list[Span], text: str) -> list[Span]:
 
 
 _NAME_JOIN = re.compile(r"\s*(?:,\s*)?(?:and|&)\s+|\s*,\s*")
+_ONE_OR_TWO_CAPITALISED = re.compile(rf"{_CAPITALISED}(?:\s+{_CAPITALISED})?")
+_LOWER_WORD = re.compile(r"[a-z][a-z'-]+")
+# A capitalised word and "and" or a comma, just before a name ("Amina and Precious").
+_JOINED_BEFORE = re.compile(rf"(?P<word>{_CAPITALISED})(?:\s*,\s*|\s+(?:and|&)\s+)$")
 _NEXT_WORD = re.compile(rf"[ -](?P<word>{_CAPITALISED})")
 _NUMERIC_DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-](?P<year>(?:19|20)\d{2})\b")
 
@@ -682,7 +697,7 @@ def _extend_names(spans: list[Span], text: str) -> list[Span]:
         titled = words[0].rstrip(".").lower() in TITLES
         if text[span.start : end].lower() in BRANDS or all(_is_identity(w) for w in words):
             continue
-        if _PLACE_OPENERS.search(text[: span.start]):
+        if _PLACE_OPENERS.search(text[max(0, span.start - _LOOK_BACK) : span.start]):
             continue  # the Queen Elizabeth (a hospital), St Chad's
         if not titled and (
             words[-1].lower() in PLACE_WORDS
@@ -697,10 +712,9 @@ def _name_after(name: Span, text: str) -> Span | None:
     joined = _NAME_JOIN.match(text, name.end)
     if not joined:
         return None
-    rest = text[joined.end() :]
-    following = re.match(rf"{_CAPITALISED}(?:\s+{_CAPITALISED})?", rest)
+    following = _ONE_OR_TWO_CAPITALISED.match(text, joined.end())
     if following is None:
-        low = re.match(r"[a-z][a-z'-]+", rest)
+        low = _LOWER_WORD.match(text, joined.end())
         if low and low.group() in _lower_first_names():
             return Span(joined.end(), joined.end() + len(low.group()), "NAME")
         return None
@@ -715,7 +729,8 @@ def _name_after(name: Span, text: str) -> Span | None:
 
 
 def _name_before(name: Span, text: str) -> Span | None:
-    before = re.search(rf"(?P<word>{_CAPITALISED})(?:\s*,\s*|\s+(?:and|&)\s+)$", text[: name.start])
+    window = max(0, name.start - _LOOK_BACK)
+    before = _JOINED_BEFORE.search(text, window, name.start)
     if not before:
         return None
     word = before.group("word")
