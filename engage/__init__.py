@@ -42,6 +42,7 @@ def create_app(config: BaseConfig | None = None) -> Flask:
 
     from engage.errors import register_error_handlers
     from engage.i18n import init_i18n
+    from engage.page_cache import init_page_cache
     from engage.tasks import init_celery
     from engage.templating import register_template_helpers
 
@@ -49,6 +50,7 @@ def create_app(config: BaseConfig | None = None) -> Flask:
     init_i18n(app)
     register_template_helpers(app)
     init_celery(app)
+    init_page_cache(app)
     _run_first(app)
     return app
 
@@ -87,10 +89,13 @@ def _init_extensions(app: Flask) -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
-    """SQLite ignores foreign keys unless asked; PostgreSQL always enforces them."""
+    """SQLite ignores foreign keys unless asked; PostgreSQL always enforces them. Erased
+    words are overwritten in the file, not just unlinked (secure_delete), so neither the
+    database file nor a backup of it keeps them in free pages, whatever SQLite's build."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
 

@@ -1,11 +1,16 @@
 """Helpers shared by every blueprint's forms."""
 
+import functools
+
 import wtforms
-from flask import request
+from babel import support
+from flask import current_app, request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto as _AUTO  # "read the request", FlaskForm's default
 from werkzeug.routing import IntegerConverter
+from wtforms.i18n import messages_path
 from wtforms.validators import StopValidation, ValidationError
 
 from engage.ids import MAX_ID, parse_id
@@ -74,6 +79,11 @@ def sensible_date(form, field) -> None:
         )
 
 
+@functools.lru_cache(maxsize=16)
+def _wtforms_catalogue(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
 class Form(FlaskForm):
     """Every form in Engage. When a page is drawn again (a language switch, an expired
     page: engage.redraw) it fills itself from what was sent and does not count as sent."""
@@ -83,6 +93,13 @@ class Form(FlaskForm):
             if formdata is _AUTO and redrawing():
                 return request.form if keep_typed_answers() else None
             return super().wrap_formdata(form, formdata)
+
+        def get_translations(self, form):
+            # Flask-WTF reads WTForms' own catalogue from disk for every request that
+            # draws a form; it can't change while the site runs, so read it once.
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return _wtforms_catalogue(str(get_locale()))
 
     def is_submitted(self) -> bool:
         return super().is_submitted() and not redrawing()

@@ -55,11 +55,13 @@ class StoryForm(Form):
     )
     age_group = HiddenField()
     receipt_token = HiddenField()
-    notice_version = HiddenField()
+    # A number the site wrote, or "" (a tampered page): intake then uses the current notice.
+    notice_version = HiddenField(filters=[lambda v: str(parse_id(v) or "")])
 
-    def set_areas(self, authorities) -> None:
+    def set_areas(self, areas: list[tuple[int, str]]) -> None:
+        """`areas`: (id, name) pairs, as engage.services.common.reference.area_names()."""
         self.local_authority_id.choices = [SelectChoice("", _l("Choose an area"))] + [
-            SelectChoice(str(a.id), translated(a.name)) for a in authorities
+            SelectChoice(str(area_id), translated(name)) for area_id, name in areas
         ]
 
     def consents(self) -> dict[Purpose, bool]:

@@ -116,6 +116,9 @@ def _clean_state(app: Flask) -> Iterator[None]:
         db.session.remove()
         _restore(app.extensions["engage_test_snapshot"])
     limiter.reset()
+    # Pages shared between visitors are keyed on what they are drawn from; a test that
+    # changes configuration mid-run must not see another test's page.
+    app.extensions["page_cache"].clear()
 
 
 @pytest.fixture

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from engage import lawful_basis, tasks
 from engage.extensions import csrf, limiter
 from engage.forms import apply_service_errors, opened_afresh
 from engage.i18n import current_language
 from engage.models import AgeGroup, Channel
+from engage.page_cache import page_cache
 from engage.permissions import public
 from engage.rate_limits import keeps_typed_when_limited
 from engage.receipt_tokens import code_from_token, new_receipt_token
@@ -86,31 +88,43 @@ def story():
             abort(400)
         return redirect(url_for("stories.age"))
     form.age_group.data = age_group.value
-    form.set_areas(reference.local_authorities())
-    expired = False
+    areas = reference.area_names()
     if not form.is_submitted():
-        if not form.receipt_token.data:
-            form.receipt_token.data = new_receipt_token()
-            form.notice_version.data = str(notices.current().version)
+        return _opened(form, age_group, areas)
+    form.set_areas(areas)
+    return _sent(form, age_group)
+
+
+def _opened(form: StoryForm, age_group: AgeGroup, areas):
+    notice = notices.current()
+    if not form.receipt_token.data:
+        form.receipt_token.data = new_receipt_token()
+        form.notice_version.data = str(notice.version)
+    if _blank(form):
+        return _blank_story_page(form, age_group, areas, notice)
+    form.set_areas(areas)
+    return _story_page(form, age_group, notice=notice)
+
+
+def _sent(form: StoryForm, age_group: AgeGroup):
+    form.validate()
+    if form.csrf_token.errors:
+        # Not sent from a page of this site (an expired page is drawn again before
+        # it gets here: engage.redraw). Someone else's post could tick consent boxes
+        # and plant a contact address, so only the words come back, unsent.
+        return _story_page(_words_only(form, age_group), age_group, expired="words_only")
+    # A receipt token older than a day is renewed, so the words can be sent again.
+    code = code_from_token(form.receipt_token.data)
+    expired = code is None
+    if expired:
+        form.receipt_token.data = new_receipt_token()
+    elif _other_field_errors(form):
+        # The service's problems too, so that every one shows at once.
+        apply_service_errors(form, intake.validate_story(form.to_input(age_group)))
     else:
-        form.validate()
-        if form.csrf_token.errors:
-            # Not sent from a page of this site (an expired page is drawn again before
-            # it gets here: engage.redraw). Someone else's post could tick consent boxes
-            # and plant a contact address, so only the words come back, unsent.
-            return _story_page(_words_only(form, age_group), age_group, expired="words_only")
-        # A receipt token older than a day is renewed, so the words can be sent again.
-        code = code_from_token(form.receipt_token.data)
-        if code is None:
-            expired = True
-            form.receipt_token.data = new_receipt_token()
-        if not expired and _other_field_errors(form):
-            # The service's problems too, so that every one shows at once.
-            apply_service_errors(form, intake.validate_story(form.to_input(age_group)))
-        elif not expired:
-            result = _submit(form, age_group, code)
-            if result is not None:
-                return result
+        result = _submit(form, age_group, code)
+        if result is not None:
+            return result
     return _story_page(form, age_group, expired=expired)
 
 
@@ -122,20 +136,61 @@ def _words_only(sent: StoryForm, age_group: AgeGroup) -> StoryForm:
     form.age_group.data = age_group.value
     form.receipt_token.data = new_receipt_token()
     form.notice_version.data = str(notices.current().version)
-    form.set_areas(reference.local_authorities())
+    form.set_areas(reference.area_names())
     return form
 
 
-def _story_page(form: StoryForm, age_group: AgeGroup, *, expired=False, rate_limited=False):
+def _story_page(
+    form: StoryForm, age_group: AgeGroup, *, expired=False, rate_limited=False, notice=None
+):
     return render_template(
         "stories/story.html",
         form=form,
         expired=expired,
         rate_limited=rate_limited,
         under_18=age_group is not AgeGroup.ADULT,
-        notice=notices.current(),
+        notice=notice or notices.current(),
         title=_("Tell us what happened"),
     )
+
+
+def _blank(form: StoryForm) -> bool:
+    """Opened afresh by someone not signed in, with nothing typed: the same page for
+    everyone but for its tokens (engage.page_cache). Any query but the language could
+    change the page, so such a request is drawn as usual."""
+    return (
+        opened_afresh()
+        and not current_user.is_authenticated
+        and not session.get("_flashes")
+        and set(request.args) <= {"lang"}
+        and not any(field.data for field in _typed_fields(form))
+    )
+
+
+def _typed_fields(form: StoryForm):
+    hidden = {"csrf_token", "age_group", "receipt_token", "notice_version"}
+    return (field for field in form if field.name not in hidden)
+
+
+def _blank_story_page(form: StoryForm, age_group: AgeGroup, areas, notice) -> str:
+    key = (
+        "stories.story",
+        current_language(),
+        age_group.value,
+        notice.version,
+        form.notice_version.data,
+        # The areas as stored: a renamed, added or retired area makes a new page.
+        tuple(areas),
+    )
+
+    def draw(tokens: dict[str, str]) -> str:
+        form.set_areas(areas)
+        form.csrf_token.current_token = tokens["csrf"]
+        form.receipt_token.data = tokens["receipt"]
+        return _story_page(form, age_group, notice=notice)
+
+    tokens = {"csrf": form.csrf_token.current_token, "receipt": form.receipt_token.data}
+    return page_cache().page(key, draw, tokens)
 
 
 def _other_field_errors(form: StoryForm) -> bool:
@@ -188,19 +243,19 @@ def equality_step(submission, next_url: str, *, code: str | None = None):
             "stories/about_you_expired.html", title=_("Your answers have not been saved")
         )
     if submission is None or not intake.needs_equality_answers(submission):
-        return redirect(next_url)
+        return redirect(next_url)  # nosemgrep: engage-redirect-unchecked - a url_for
     form = EqualityForm()
     form.ask_for_age_group(submission.age_group)
     form.set_ethnic_groups(intake.ethnic_groups())
     if form.is_submitted() and request.form.get("skip"):
-        return redirect(next_url)
+        return redirect(next_url)  # nosemgrep: engage-redirect-unchecked - a url_for
     if form.validate_on_submit():
         try:
             intake.record_equality_answers(submission.id, form.answers())
         except ServiceError as error:
             apply_service_errors(form, error.errors)
         else:
-            return redirect(next_url)
+            return redirect(next_url)  # nosemgrep: engage-redirect-unchecked - a url_for
     return render_template("stories/about_you.html", form=form, code=code, title=_("About you"))
 
 
@@ -255,6 +310,6 @@ def _privacy_page(notice):
 def _story_when_limited(try_again: str):
     """Over the limit on the story form: the resident's words stay on the page."""
     form = StoryForm()
-    form.set_areas(reference.local_authorities())
+    form.set_areas(reference.area_names())
     age_group = _age_group(form.age_group.data) or AgeGroup.UNDER_18
     return _story_page(form, age_group, rate_limited=try_again), 429

@@ -782,3 +782,18 @@ def test_answers_sent_after_the_page_outlived_its_hour_are_not_dropped_silently(
     assert heading(response) == "Your answers have not been saved"
     assert page(response).find("a", string="See or change your story")["href"] == "/your-story"
     assert count(app, EqualityAnswers) == 0
+
+
+@pytest.mark.parametrize("tampered", ["1¿'\"(", "9" * 20, "-3", ""])
+def test_a_tampered_notice_version_records_the_current_notice(client, app, tampered):
+    """Found by wapiti (scripts/security_checks.sh): a non-number here was a 500."""
+    form = story_form(client)
+    fields = {**hidden_fields(form), "notice_version": tampered}
+    sent = client.post("/tell/story", data={**fields, **story_data()})
+    assert sent.status_code == 302
+    with app.app_context():
+        current = db.session.scalar(select(func.max(PrivacyNotice.version)))
+        event = db.session.scalar(select(ConsentEvent).where(ConsentEvent.purpose == Purpose.STORE))
+        assert event.notice_id == db.session.scalar(
+            select(PrivacyNotice.id).where(PrivacyNotice.version == current)
+        )
