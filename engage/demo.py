@@ -36,7 +36,7 @@ from engage.services.common.transaction import transactional
 from engage.services.register import memberships
 from engage.services.stories import intake, notices, receipts, tagging
 
-DEMO_PASSWORD = "try-engage-locally"
+DEMO_PASSWORD = "try-engage-locally"  # nosec B105 # demo accounts, refused in production
 DEMO_ACCOUNTS = [
     ("admin@engage.example", "Demo Administrator", Role.ADMIN),
     ("secretariat@engage.example", "Demo Secretariat", Role.SECRETARIAT),
@@ -281,7 +281,7 @@ def bulk_submissions(count: int, *, batch: int = 20_000, seed: int = 0) -> int:
 
     from engage.models import Submission, SubmissionStatus
 
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311 # repeatable demo data, not a secret
     authorities = list(db.session.scalars(select(LocalAuthority.id)))
     channels = [c.value for c in Channel]
     statuses = [SubmissionStatus.RECEIVED.value] * 7 + [

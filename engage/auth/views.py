@@ -60,7 +60,7 @@ def _complete(user, next_url: str):
     clear_session_keeping_language()
     login_user(user)
     start_session_clock()
-    return redirect(next_url)
+    return redirect(next_url)  # nosemgrep: engage-redirect-unchecked - always from safe_next
 
 
 def _pending_user():

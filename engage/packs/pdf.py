@@ -56,7 +56,7 @@ import unicodedata
 from collections.abc import Callable
 from itertools import groupby
 from pathlib import Path
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406 # escapes text for reportlab; parses no XML
 
 import matplotlib
 from reportlab.lib import colors

@@ -15,7 +15,7 @@ own (engage.services.reports.blocks):
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406 # escapes text for reportlab; parses no XML
 
 from markdown_it.token import Token
 from reportlab.platypus import Flowable, Paragraph, Spacer
