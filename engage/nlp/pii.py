@@ -647,17 +647,39 @@ def _union_names(spans: list[Span]) -> list[Span]:
     return [s for s in spans if s.type != "NAME"] + joined
 
 
+def _grown_over(kept: list[Span], beaten: list[Span]) -> list[Span]:
+    """The kept findings, in order, each grown over the findings it beat. An address
+    found from a number's last digits ("943 476 5919, Soho Road") must not leave the
+    rest of the number ("943 476 [ADDRESS]"): what overlaps is removed together, under
+    the type of the finding that won."""
+    rank = {span: n for n, span in enumerate(kept)}
+    grown: list[tuple[int, int, Span]] = []  # start, end, the winning finding
+    for span in sorted(kept + beaten):
+        if grown and span.start < grown[-1][1]:
+            start, end, winner = grown[-1]
+            if span in rank and rank[span] < rank.get(winner, len(kept)):
+                winner = span
+            grown[-1] = (start, max(end, span.end), winner)
+        else:
+            grown.append((span.start, span.end, span))
+    return [Span(start, end, winner.type) for start, end, winner in grown]
+
+
 def _resolve(spans: list[Span], text: str) -> list[Span]:
-    """Keep the longest of overlapping findings (then the more specific type), and join
-    name parts split by a hyphen or a space ("Kerry-Ann", "Fatima Al-Hassan")."""
+    """Keep the longest of overlapping findings (then the more specific type), grown
+    over the ones it overlaps, and join name parts split by a hyphen or a space
+    ("Kerry-Ann", "Fatima Al-Hassan")."""
     spans = _union_names(spans)
     ranked = sorted(spans, key=lambda s: (-(s.end - s.start), PRIORITY.index(s.type), s.start))
     kept: list[Span] = []
+    beaten: list[Span] = []
     for span in ranked:
         if all(span.end <= other.start or span.start >= other.end for other in kept):
             kept.append(span)
+        else:
+            beaten.append(span)
     merged: list[Span] = []
-    for span in sorted(kept):
+    for span in _grown_over(kept, beaten):
         previous = merged[-1] if merged else None
         gap = text[previous.end : span.start] if previous else None
         if previous and previous.type == span.type == "NAME" and gap in ("-", " ", "-​"):
