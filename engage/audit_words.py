@@ -47,6 +47,9 @@ ACTIONS: dict[str, str] = {
     "pack.built": "Built a version of a meeting pack",
     "pack.published": "Published a meeting pack to members",
     "figures.refreshed": "Refreshed the public figures",
+    # Looking after the data
+    "backup.made": "Made a backup of the whole database",
+    "retention.applied": "Erased what the retention schedule says is due",
     # Evidence data
     "evidence_dataset.created": "Added an evidence dataset",
     "evidence_version.uploaded": "Uploaded figures to an evidence dataset",
@@ -348,6 +351,28 @@ def _plural(count: str, one: str, many: str) -> str:
     return f"{count} {one if count == '1' else many}"
 
 
+RETENTION_KINDS = {
+    "rejected_story": "rejected or duplicate stories erased",
+    "raw_story": "residents' own words erased after approval",
+    "contact_details": "contact details erased",
+    "equality_answers": "equality answers erased",
+    "withdrawn_consent": "consent records of withdrawn stories deleted",
+    "sent_email": "sent emails deleted",
+    "resident_sessions": "expired resident sessions deleted",
+    "expired_claims": "expired claims cleared",
+    "audit_log": "audit log rows deleted",
+    "staff_account": "staff accounts anonymised",
+    "former_member": "former members anonymised",
+    "group_engagement": "group engagements deleted",
+    "figures_snapshot": "figures snapshots deleted",
+}
+
+
+def _retention_counts(pairs: dict[str, str]) -> str:
+    done = "; ".join(f"{RETENTION_KINDS.get(k, k)}: {n}" for k, n in pairs.items() if n != "0")
+    return done[:1].upper() + done[1:] if done else "Nothing was due"
+
+
 SIGN_IN_FAILURES = {
     "wrong password": "Wrong password",
     "no such account": "No account has that email address",
@@ -394,6 +419,11 @@ PAIR_DETAILS: dict[str, Callable[[dict[str, str]], str]] = {
     ),
     "pack.published": lambda p: f"Meeting {p.get('meeting', '')}, version {p.get('version', '')}",
     "figures.refreshed": lambda p: f"Counted in {p.get('milliseconds', '')} ms",
+    "retention.applied": lambda p: _retention_counts(p),
+    "backup.made": lambda p: (
+        f"{p.get('file', '')}: {_plural(p.get('tables', '0'), 'table', 'tables')}, "
+        f"{_plural(p.get('rows', '0'), 'row', 'rows')}"
+    ),
     "evidence_dataset.created": lambda p: (
         "No indicator" if p.get("indicator") == "none" else f"Indicator {p.get('indicator', '')}"
     ),

@@ -23,8 +23,17 @@ def _create_app():
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app)
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Engage: run the site and look after its data."""
+    from engage.config import environment_name
+
+    if ctx.invoked_subcommand == "run" and environment_name() == "production":
+        # Flask's development server is single-threaded and shows tracebacks.
+        raise click.ClickException(
+            "`engage run` is the development server. In production run gunicorn "
+            "(docs/deployment.md): gunicorn -c deploy/gunicorn.conf.py wsgi:app"
+        )
 
 
 @main.group()
@@ -249,11 +258,109 @@ def deliver_outbox() -> None:
 @outbox.command("purge")
 @with_appcontext
 def purge_outbox() -> None:
-    """Delete sent email older than OUTBOX_RETENTION_DAYS (also run daily by Celery beat)."""
+    """Delete sent email older than OUTBOX_RETENTION_DAYS (the nightly retention job
+    does this too: `engage retention run`)."""
     from engage.services.common import outbox as outbox_service
 
     removed = outbox_service.purge_sent()
     click.echo(f"Deleted {removed} old message(s).")
+
+
+@main.group()
+def retention() -> None:
+    """The retention schedule (docs/retention.md)."""
+
+
+@retention.command("run")
+@click.option("--dry-run", is_flag=True, help="Count what is due without erasing anything.")
+@with_appcontext
+def run_retention(dry_run: bool) -> None:
+    """Erase everything the retention schedule says is due now, and print the counts
+    (Celery beat runs it nightly; run it by hand, or from cron, in the embedded default)."""
+    from engage.services.common import retention as retention_service
+
+    counts = retention_service.run(dry_run=dry_run)
+    click.echo("Would erase (dry run, nothing changed):" if dry_run else "Erased:")
+    for kind, count in counts.items():
+        click.echo(f"  {kind}: {count}")
+
+
+def _echo_counts(counts: dict[str, int]) -> None:
+    for name, rows in counts.items():
+        click.echo(f"  {name:<40} {rows:>10,}")
+    click.echo(f"{len(counts)} tables, {sum(counts.values()):,} rows.")
+
+
+@main.command("backup")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup(path: Path | None) -> None:
+    """Back up the whole database to PATH (default: BACKUP_DIR/engage-<UTC time>.backup),
+    then delete backups in BACKUP_DIR older than BACKUP_RETENTION_DAYS."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from engage.services.ops import backup as backups
+
+    config = current_app.config
+    folder = Path(config["BACKUP_DIR"])
+    if path is None:
+        path = folder / f"engage-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.backup"
+    url = config["SQLALCHEMY_DATABASE_URI"]
+    try:
+        made = backups.make_backup(url, path)
+        # SQLite: count what the file holds; PostgreSQL: the database as it was copied.
+        counted = f"sqlite:///{made}" if url.startswith("sqlite") else url
+        counts = backups.row_counts(counted)
+        backups.record_backup(made, counts)
+        pruned = backups.prune_backups(folder, config["BACKUP_RETENTION_DAYS"])
+    except (backups.BackupError, SQLAlchemyError, OSError) as error:
+        click.echo(f"No backup made: {error}", err=True)
+        raise SystemExit(1) from None
+    click.echo(f"Backup written to {made}")
+    _echo_counts(counts)
+    click.echo(
+        f"Deleted {len(pruned)} backup(s) older than {config['BACKUP_RETENTION_DAYS']} days "
+        f"from {folder}."
+    )
+
+
+@main.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--database-url",
+    help="The database to restore into (default: this site's DATABASE_URL). A PostgreSQL "
+    "database must exist and be empty.",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Overwrite a database that already holds Engage's tables.",
+)
+@with_appcontext
+def restore(path: Path, database_url: str | None, replace: bool) -> None:
+    """Restore a backup made by `engage backup` into an empty database."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from engage.config import normalise_database_url
+    from engage.extensions import db
+    from engage.services.ops import backup as backups
+
+    url = normalise_database_url(database_url or current_app.config["SQLALCHEMY_DATABASE_URI"])
+    db.engine.dispose()  # this command's own connections hold nothing open
+    try:
+        backups.restore_backup(path, url, replace=replace)
+    except (backups.BackupError, SQLAlchemyError, OSError) as error:
+        click.echo(f"Nothing restored: {error}", err=True)
+        raise SystemExit(1) from None
+    try:
+        counts = backups.row_counts(url)
+    except SQLAlchemyError as error:
+        click.echo(f"Restored {path}, but the rows could not be counted: {error}", err=True)
+        raise SystemExit(1) from None
+    click.echo(f"Restored {path}. Rows in each table now:")
+    _echo_counts(counts)
 
 
 def _read_json_lines(source) -> list[dict]:

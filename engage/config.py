@@ -152,7 +152,7 @@ class BaseConfig:
     RECEIPT_RATE_LIMIT = "10 per 15 minutes;40 per day"
     GROUP_REGISTRATION_RATE_LIMIT = "10 per hour"
     # Reset links asked for, per address and per email address (each one sends email).
-    PASSWORD_RESET_RATE_LIMIT = "5 per hour"
+    PASSWORD_RESET_RATE_LIMIT = "5 per hour"  # nosec B105 # a rate limit, not a password
     # How long a receipt holder stays signed in to their story after entering the code.
     RECEIPT_SESSION_MINUTES = 30
 
@@ -186,10 +186,42 @@ class BaseConfig:
     MAIL_PORT = 25
     MAIL_USE_TLS = False
     MAIL_USERNAME = ""
-    MAIL_PASSWORD = ""
+    MAIL_PASSWORD = ""  # nosec B105 # empty default; the real one comes from the environment
 
-    # Sent email is deleted after this many days (the data inventory states it).
+    # Sent email is deleted after this many days (the data inventory states it); set by
+    # RETENTION["sent_email"] below, so the two never disagree.
     OUTBOX_RETENTION_DAYS = 90
+
+    # The retention schedule (engage.services.common.retention, docs/retention.md): days
+    # per kind of record, set by the data protection officer. Override one with
+    # RETENTION_<KIND>_DAYS, e.g. RETENTION_RAW_STORY_DAYS=365.
+    RETENTION = {
+        # The resident's own words once the redacted version is approved (after the decision).
+        "raw_story": 180,
+        # Rejected and duplicate stories, erased as withdrawal erases them (after the decision).
+        "rejected_story": 90,
+        # Contact details, after the story was told (long enough for "you said, we did").
+        "contact_details": 730,
+        # Equality answers, after they were given.
+        "equality_answers": 1095,
+        "sent_email": 90,
+        # The audit log: 6 years (the database refuses to delete a row younger than that).
+        "audit_log": 2190,
+        # Consent records of a withdrawn story, after the withdrawal.
+        "withdrawn_consent": 2190,
+        # Staff accounts no longer active, after their last activity: anonymised.
+        "staff_account": 365,
+        # Members of the Taskforce and its groups, after their last term ended: anonymised.
+        "former_member": 2190,
+        "group_engagement": 2190,
+        # Public figures snapshots (the newest few are always kept).
+        "figures_snapshot": 30,
+    }
+
+    # Where `engage backup` writes by default, and how long backups are kept: an erased
+    # story is gone from every backup within this window (docs/backups.md).
+    BACKUP_DIR = str(INSTANCE_DIR / "backups")
+    BACKUP_RETENTION_DAYS = 35
 
     # Celery: tasks run inline unless a broker is configured.
     CELERY_BROKER_URL = ""
@@ -210,7 +242,15 @@ class BaseConfig:
         self.LOG_LEVEL = os.environ.get("LOG_LEVEL", self.LOG_LEVEL)
         self._read_mail_and_tasks()
 
+    def _read_retention(self) -> None:
+        self.RETENTION = {
+            kind: _env_int(f"RETENTION_{kind.upper()}_DAYS", days)
+            for kind, days in type(self).RETENTION.items()
+        }
+        self.OUTBOX_RETENTION_DAYS = self.RETENTION["sent_email"]
+
     def _read_mail_and_tasks(self) -> None:
+        self._read_retention()
         self.MAIL_FILE_DIR = str(INSTANCE_DIR / "outbox")
         self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", self.MAIL_BACKEND)
         self.MAIL_FROM = os.environ.get("MAIL_FROM", self.MAIL_FROM)
@@ -223,6 +263,8 @@ class BaseConfig:
         self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
         self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
         self.CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", self.CELERY_BROKER_URL)
+        self.BACKUP_DIR = os.environ.get("BACKUP_DIR", self.BACKUP_DIR)
+        self.BACKUP_RETENTION_DAYS = _env_int("BACKUP_RETENTION_DAYS", self.BACKUP_RETENTION_DAYS)
         self.SAFEGUARDING_LEAD_EMAIL = os.environ.get(
             "SAFEGUARDING_LEAD_EMAIL", self.SAFEGUARDING_LEAD_EMAIL
         )
@@ -234,6 +276,8 @@ class BaseConfig:
 
 class DevelopmentConfig(BaseConfig):
     ENV_NAME = "development"
+    # Off only for scripts/security_checks.sh, so the scanners reach the forms, not a 429.
+    RATELIMIT_ENABLED = not _env_bool("ENGAGE_SCAN_WITHOUT_RATE_LIMITS", False)
 
 
 class TestConfig(BaseConfig):
@@ -270,6 +314,9 @@ class ProductionConfig(BaseConfig):
     HSTS = True
     DEMO_DATA_ALLOWED = False
     RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/1"
+    # If Redis is down, limits are counted in each worker's memory until it is back,
+    # so residents can still send stories (and the limits still hold, per worker).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 
     def __init__(self) -> None:
         secret = os.environ.get("SECRET_KEY", "")
@@ -302,6 +349,12 @@ class ProductionConfig(BaseConfig):
         self.MAIL_BACKEND = "smtp"
         self.CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
         self._read_mail_and_tasks()
+        if not self.CELERY_BROKER_URL:
+            # Inline tasks would tag stories and send email inside the residents' requests.
+            raise ConfigError(
+                "Refusing to start in production without a Celery broker: set "
+                "CELERY_BROKER_URL (for example redis://127.0.0.1:6379/0)."
+            )
 
 
 CONFIGS = {
@@ -311,8 +364,12 @@ CONFIGS = {
 }
 
 
+def environment_name() -> str:
+    return os.environ.get("ENGAGE_ENV", "development").strip().lower()
+
+
 def config_from_environment() -> BaseConfig:
-    name = os.environ.get("ENGAGE_ENV", "development").strip().lower()
+    name = environment_name()
     try:
         return CONFIGS[name]()
     except KeyError:

@@ -78,7 +78,7 @@ INVENTORY: dict[str, TableEntry] = {
     ),
     "users": TableEntry(
         "staff and group contact accounts (public task)",
-        "while the account is active, then 12 months",
+        "while the account is active, then 12 months; then anonymised (rows elsewhere point to it)",
         {
             "operational": [
                 "id",
@@ -99,7 +99,7 @@ INVENTORY: dict[str, TableEntry] = {
     ),
     "people": TableEntry(
         "membership register (public task)",
-        "term of membership plus 6 years",
+        "term of membership plus 6 years, then anonymised",
         {"operational": ["id", "created_at"], "personal": ["full_name", "email", "organisation"]},
     ),
     "memberships": TableEntry(
@@ -126,7 +126,9 @@ INVENTORY: dict[str, TableEntry] = {
     ),
     "submissions": TableEntry(
         "residents' stories (consent to store and analyse)",
-        "until withdrawal or the DPO's retention period; tombstone only if allowed",
+        "until withdrawal or the DPO's retention period (the resident's own words 180 days "
+        "after approval, the redacted version staying; rejected and duplicate stories 90 days "
+        "after the decision); tombstone only if allowed",
         {
             "operational": [
                 "id",
@@ -177,12 +179,12 @@ INVENTORY: dict[str, TableEntry] = {
     ),
     "submission_contacts": TableEntry(
         "contacting the resident (consent to contact)",
-        "until that consent is withdrawn",
+        "until that consent is withdrawn, or 2 years after the story was told",
         {"operational": ["submission_id"], "personal": ["email", "phone"]},
     ),
     "equality_answers": TableEntry(
         "equality monitoring (explicit consent)",
-        "until that consent is withdrawn",
+        "until that consent is withdrawn, or 3 years after they were given",
         {
             "operational": ["submission_id", "created_at"],
             "special": [
@@ -729,7 +731,7 @@ INVENTORY: dict[str, TableEntry] = {
     ),
     "figures_snapshots": TableEntry(
         "precomputed public figures (disclosure-controlled counts only)",
-        "older snapshots may be deleted; the newest is served",
+        "deleted after 30 days; the newest 7 stay, and the newest is served",
         {
             "operational": ["id", "produced_at", "period_label", "milliseconds_taken"],
             "reference": ["content"],

@@ -30,11 +30,13 @@ def init_celery(app: Flask) -> Celery:
         task_eager_propagates=False,
         task_ignore_result=True,
         task_acks_late=True,
+        # A task whose worker process died is handed to another at once, not left
+        # until the broker's timeout: every task is safe to run twice.
+        task_reject_on_worker_lost=True,
         worker_hijack_root_logger=False,
         beat_schedule={
             "deliver-outbox": {"task": "engage.tasks.deliver_outbox", "schedule": 60.0},
             "retry-tagging": {"task": "engage.tasks.retry_tagging", "schedule": 300.0},
-            "purge-outbox": {"task": "engage.tasks.purge_outbox", "schedule": 24 * 3600.0},
             # Hourly: a digest falls due at a London midnight or a week before a meeting;
             # issuing is idempotent, so running often only makes it prompt.
             "issue-digests": {"task": "engage.tasks.issue_digests", "schedule": 3600.0},
@@ -42,6 +44,12 @@ def init_celery(app: Flask) -> Celery:
             "refresh-figures": {
                 "task": "engage.tasks.refresh_figures",
                 "schedule": crontab(hour=2, minute=30),
+            },
+            # Nightly: erase what the retention schedule says is due (old email and
+            # expired resident sessions included; docs/retention.md).
+            "apply-retention": {
+                "task": "engage.tasks.apply_retention",
+                "schedule": crontab(hour=3, minute=15),
             },
         },
         timezone="Europe/London",
@@ -73,14 +81,12 @@ def refresh_figures() -> int:
     return snapshots.refresh().id
 
 
-@shared_task(name="engage.tasks.purge_outbox")
-def purge_outbox() -> int:
-    """Daily: sent email past its retention, and residents' sessions that have ended."""
-    from engage.services.common import outbox
-    from engage.services.stories import resident_sessions
+@shared_task(name="engage.tasks.apply_retention")
+def apply_retention() -> dict[str, int]:
+    """Nightly: the retention schedule, including sent email and ended resident sessions."""
+    from engage.services.common import retention
 
-    resident_sessions.purge_expired()
-    return outbox.purge_sent()
+    return retention.run()
 
 
 def start(task, *args) -> None:

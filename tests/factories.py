@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from engage import crypto
 from engage.extensions import db
-from engage.models import Body, LocalAuthority, MembershipRole, Person, Role, User
+from engage.models import Body, LocalAuthority, Membership, MembershipRole, Person, Role, User
 from engage.models.base import utcnow
 from engage.services.accounts import accounts
 from engage.services.register import memberships
@@ -85,6 +85,20 @@ def membership(
         substitute_for_id=substitute_for_id,
     )
     return memberships.add_membership(data, actor=actor, today=today)
+
+
+def member_account(user_id: int, body_id: int) -> Membership:
+    """A staff account's holder as a plain member of a body (its digests reach them)."""
+    account = db.session.get(User, user_id)
+    member = Membership(
+        person=Person(full_name=account.display_name, email=account.email),
+        body_id=body_id,
+        role=MembershipRole.MEMBER,
+        term_start=date(2026, 1, 1),
+    )
+    db.session.add(member)
+    db.session.commit()
+    return member
 
 
 CONSTITUENT = [

@@ -71,3 +71,48 @@ def test_development_defaults_need_no_services(monkeypatch, tmp_path):
     # The generated key is kept, so sessions survive a restart.
     assert config_from_environment().SECRET_KEY == config.SECRET_KEY
     assert len(config.SECRET_KEY) >= 32
+
+
+def production_env(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    monkeypatch.setenv("DATABASE_URL", "postgres://db.internal/engage")
+    monkeypatch.setenv("ENCRYPTION_KEYS", KEY)
+
+
+def test_production_never_runs_tasks_inline(monkeypatch):
+    """Tagging and email in a resident's request would make it slow and fragile."""
+    production_env(monkeypatch)
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    assert ProductionConfig().CELERY_BROKER_URL == "redis://127.0.0.1:6379/0"
+    monkeypatch.setenv("CELERY_BROKER_URL", "")
+    with pytest.raises(ConfigError, match="CELERY_BROKER_URL"):
+        ProductionConfig()
+
+
+def test_production_app_sends_tasks_to_the_broker(monkeypatch, tmp_path):
+    production_env(monkeypatch)
+    monkeypatch.setenv("ENGAGE_ENV", "production")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    app = create_app()
+    celery = app.extensions["celery"]
+    assert celery.conf.task_always_eager is False
+    assert celery.conf.broker_url == "redis://127.0.0.1:6379/0"
+    assert celery.conf.task_acks_late and celery.conf.task_reject_on_worker_lost
+    assert app.config["MAIL_BACKEND"] == "smtp"
+
+
+def test_development_server_refuses_to_run_in_production(monkeypatch):
+    from click.testing import CliRunner
+
+    from engage.cli import main
+
+    production_env(monkeypatch)
+    monkeypatch.setenv("ENGAGE_ENV", "production")
+    result = CliRunner().invoke(main, ["run"])
+    assert result.exit_code == 1
+    assert "gunicorn -c deploy/gunicorn.conf.py wsgi:app" in result.output
+
+
+def test_production_keeps_limits_in_memory_while_redis_is_down(monkeypatch):
+    production_env(monkeypatch)
+    assert ProductionConfig().RATELIMIT_IN_MEMORY_FALLBACK_ENABLED is True

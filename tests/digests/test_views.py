@@ -1,12 +1,10 @@
 """Digest pages: a member reads their group's digest (and only theirs), it is marked as
 read, the secretariat issues one and sets the cadence, a member chooses site only."""
 
-from datetime import date
-
 from sqlalchemy import select
 
 from engage.extensions import db
-from engage.models import Membership, MembershipRole, OutboxMessage, Person, Role, User
+from engage.models import OutboxMessage, Role, User
 from tests import factories
 from tests.helpers import page, submit_form
 
@@ -15,16 +13,7 @@ QUOTE = "The <script>alert(1)</script> landlord & agent ignored us."
 
 def _join(app, user_id: int, body_id: int) -> None:
     with app.app_context():
-        user = db.session.get(User, user_id)
-        db.session.add(
-            Membership(
-                person=Person(full_name=user.display_name, email=user.email),
-                body_id=body_id,
-                role=MembershipRole.MEMBER,
-                term_start=date(2026, 1, 1),
-            )
-        )
-        db.session.commit()
+        factories.member_account(user_id, body_id)
 
 
 def test_a_member_reads_their_groups_digest_with_words_escaped(app, client, login_as):

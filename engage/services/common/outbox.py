@@ -254,11 +254,10 @@ def deliver_due(*, now: datetime | None = None, limit: int = 100) -> tuple[int, 
     return sent, failed
 
 
-def purge_sent(*, now: datetime | None = None) -> int:
-    """Delete messages sent, or given up on, more than OUTBOX_RETENTION_DAYS ago."""
-    now = now or datetime.now(UTC)
-    cutoff = now - timedelta(days=current_app.config["OUTBOX_RETENTION_DAYS"])
-    removed = db.session.execute(
+def delete_sent_before(cutoff: datetime) -> int:
+    """Delete messages sent, or given up on, before `cutoff`. Part of the caller's
+    transaction (the nightly retention job, engage.services.common.retention)."""
+    return db.session.execute(
         delete(OutboxMessage).where(
             or_(
                 OutboxMessage.sent_at < cutoff,
@@ -266,6 +265,12 @@ def purge_sent(*, now: datetime | None = None) -> int:
             )
         )
     ).rowcount
+
+
+def purge_sent(*, now: datetime | None = None) -> int:
+    """Delete messages sent, or given up on, more than OUTBOX_RETENTION_DAYS ago."""
+    now = now or datetime.now(UTC)
+    removed = delete_sent_before(now - timedelta(days=current_app.config["OUTBOX_RETENTION_DAYS"]))
     db.session.commit()
     log.info("outbox_purged", extra={"removed": removed})
     return removed

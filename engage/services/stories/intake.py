@@ -398,7 +398,68 @@ def _share_changed(submission: Submission, changed: dict[Purpose, bool]) -> None
     if changed.get(Purpose.SHARE):
         routing.route(submission)
     elif Purpose.SHARE in changed or Purpose.QUOTE in changed:
+        sent_digests = _sent_digest_emails_holding(submission.id)  # while still routed
         story_changes.no_longer_shown(submission.id, unroute=Purpose.SHARE in changed)
+        _rewrite_without_the_story(sent_digests)
+
+
+def erase_everything_said(submission: Submission) -> None:
+    """Erase the resident's words, contact details and equality answers, and everything
+    moderation, routing, digests and packs took from them: withdrawal, and the retention
+    schedule for rejected and duplicate stories (engage.services.common.retention). Part
+    of the caller's transaction. The text becomes NULL once the story is withdrawn, else
+    "" (the schema keeps a value in `story` while a story is not withdrawn)."""
+    outbox.erase_for(submission.receipt_hash)
+    submission.story = None if submission.is_withdrawn else ""
+    submission.what_to_change = None
+    submission.contact = None
+    submission.equality = None
+    # Everything moderation wrote from the story goes too.
+    submission.redacted_story = None
+    submission.officer_summary = None
+    submission.decision_reason = None
+    submission.pii_proposals = []
+    submission.claimed_by_id = None
+    submission.claimed_until = None
+    erase_safeguarding_text(submission.id)
+    sent_digests = _sent_digest_emails_holding(submission.id)  # found while still routed
+    story_changes.no_longer_shown(submission.id, unroute=True)
+    _rewrite_without_the_story(sent_digests)
+    resident_sessions.end_all_for(submission.id)  # no browser holds it open any more
+
+
+def _sent_digest_emails_holding(submission_id: int) -> list:
+    """Digest emails already sent that held the story: their group's digests whose
+    period covers the time it was routed to that group."""
+    from engage.models import Digest, OutboxMessage, StoryRoute
+
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .join(Digest, Digest.id == OutboxMessage.digest_id)
+            .join(StoryRoute, StoryRoute.body_id == Digest.body_id)
+            .where(
+                StoryRoute.submission_id == submission_id,
+                StoryRoute.routed_at >= Digest.period_start,
+                StoryRoute.routed_at < Digest.period_end,
+                OutboxMessage.sent_at.is_not(None),
+            )
+        ).unique()
+    )
+
+
+def _rewrite_without_the_story(messages: list) -> None:
+    """The outbox keeps a copy of each sent email until the purge (OUTBOX_RETENTION_DAYS):
+    write it again from the data as it is now, without the story, as unsent ones are.
+    The copy in members' mailboxes can't be recalled."""
+    from engage.models import Digest
+    from engage.services.digests import issuing
+
+    for message in messages:
+        digest = db.session.get(Digest, message.digest_id)
+        _, message.body, message.html_body = issuing.render_email(
+            digest, issuing.digest_link(digest.id)
+        )
 
 
 @transactional
@@ -414,22 +475,8 @@ def withdraw(submission_id: int, *, keep_count: bool, channel: Channel, language
             _set_consent(
                 submission, purpose, False, shown=shown, channel=channel, language=language
             )
-    outbox.erase_for(submission.receipt_hash)
     submission_states.move(submission, SubmissionStatus.WITHDRAWN)
-    submission.story = None
-    submission.what_to_change = None
-    submission.contact = None
-    submission.equality = None
-    # Everything moderation wrote from the story goes too.
-    submission.redacted_story = None
-    submission.officer_summary = None
-    submission.decision_reason = None
-    submission.pii_proposals = []
-    submission.claimed_by_id = None
-    submission.claimed_until = None
-    erase_safeguarding_text(submission.id)
-    story_changes.no_longer_shown(submission.id, unroute=True)
-    resident_sessions.end_all_for(submission.id)  # no browser holds it open any more
+    erase_everything_said(submission)
     submission.withdrawn_at = utcnow()
     submission.counted = keep_count
     if not keep_count:

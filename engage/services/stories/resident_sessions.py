@@ -109,9 +109,15 @@ def end_all_for(submission_id: int) -> None:
 
 @transactional
 def purge_expired(*, now: datetime | None = None) -> int:
-    """Delete sessions that can no longer be used (run with the daily purge)."""
-    now = now or datetime.now(UTC)
-    removed = db.session.execute(
+    """Delete sessions that can no longer be used."""
+    removed = delete_expired(now or datetime.now(UTC))
+    log.info("resident_sessions_purged", extra={"removed": removed})
+    return removed
+
+
+def delete_expired(now: datetime) -> int:
+    """Part of the caller's transaction (the nightly retention job)."""
+    return db.session.execute(
         delete(ResidentSession).where(
             or_(
                 (ResidentSession.purpose == INTAKE)
@@ -121,5 +127,3 @@ def purge_expired(*, now: datetime | None = None) -> int:
             )
         )
     ).rowcount
-    log.info("resident_sessions_purged", extra={"removed": removed})
-    return removed

@@ -45,8 +45,8 @@ def tagger() -> ThemeTagger:
 def tag_submission(submission_id: int) -> bool:
     """Tag one story and commit. Returns False (and schedules a retry) on failure."""
     submission = db.session.get(Submission, submission_id)
-    if submission is None or submission.story is None:
-        return True  # withdrawn or gone: nothing to do
+    if submission is None or not submission.story:
+        return True  # withdrawn, erased on the retention schedule, or gone: nothing to do
     try:
         _apply_tags(submission)
         db.session.commit()
@@ -128,6 +128,7 @@ def retry_due(*, now: datetime | None = None, limit: int = 200) -> tuple[int, in
         .where(
             Submission.tagging_status.in_([TaggingStatus.PENDING, TaggingStatus.FAILED]),
             Submission.story.is_not(None),
+            Submission.story != "",  # erased on the retention schedule
             Submission.tagging_attempts < MAX_ATTEMPTS,
             or_(
                 Submission.tagging_next_attempt_at.is_(None),

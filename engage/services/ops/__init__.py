@@ -1,0 +1,1 @@
+"""Looking after the site's data as a whole: backups and restores."""
