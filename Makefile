@@ -8,7 +8,7 @@ PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap run test test-postgres lint check-browser clean translations extract-messages
+.PHONY: help bootstrap run test test-postgres lint check-browser clean translations extract-messages lock
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -17,9 +17,12 @@ $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Engage needs Python 3.11 or newer"'
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
+# Exactly the versions in the lock file, each checked against its hash; then Engage
+# itself, whose dependencies the lock already holds.
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements/dev.lock
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 bootstrap: $(VENV)/.installed translations ## Create the virtual environment and install Engage into it
@@ -57,3 +60,12 @@ lint: bootstrap ## Ruff lint and format check
 
 clean: ## Remove the virtual environment and local databases
 	rm -rf $(VENV) instance .pytest_cache
+
+UV_VERSION := 0.13.9
+lock: ## Pin every dependency again (after changing pyproject.toml): requirements/*.lock
+	test -x .venv-lock/bin/uv || { $(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet uv==$(UV_VERSION); }
+	for extra in production dev; do \
+	  .venv-lock/bin/uv pip compile pyproject.toml $$( [ $$extra = dev ] && echo --extra dev ) \
+	    --python-version 3.11 --python-platform x86_64-unknown-linux-gnu --generate-hashes \
+	    --no-header --annotation-style line --upgrade -o requirements/$$extra.lock --quiet; \
+	done
