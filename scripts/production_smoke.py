@@ -334,9 +334,7 @@ class Browser:
                 ".error-summary, .error-message"
             )
             said = " / ".join(p.get_text(" ", strip=True) for p in problems)[:300]
-            raise SmokeFailure(
-                f"POST {target}: {response.status_code}, expected {expect}. {said}"
-            )
+            raise SmokeFailure(f"POST {target}: {response.status_code}, expected {expect}. {said}")
         return response
 
     def follow(self, response: requests.Response, expect: int = 200) -> requests.Response:
@@ -475,6 +473,9 @@ def main() -> int:
         processes.start(
             "worker",
             [
+                "nice",
+                "-n",
+                "10",
                 str(BIN / "celery"),
                 "-A",
                 "engage.worker",
