@@ -6,6 +6,7 @@ covers. Not a test module itself (pytest collects only test_*.py)."""
 from __future__ import annotations
 
 from bs4 import BeautifulSoup, CData, Comment, Declaration, ProcessingInstruction
+from bs4.builder import HTMLParserTreeBuilder
 from hypothesis import strategies as st
 
 # A word no page has of its own: where it turns up in an attribute or a script, it came
@@ -133,10 +134,30 @@ def assert_no_markup_from_payload(html: str) -> None:
         assert MARK not in node, f"payload became a {type(node).__name__}"
 
 
+# BeautifulSoup collapses a run of spaces between two tags ("</mark>  <mark>") to one
+# unless the tag holding it keeps whitespace; a browser with `white-space: pre-wrap`
+# (the story's style) shows them all, so every tag that can hold words keeps them here.
+_KEEPS_WHITESPACE = HTMLParserTreeBuilder.DEFAULT_PRESERVE_WHITESPACE_TAGS | {
+    "div",
+    "p",
+    "mark",
+    "span",
+    "li",
+    "td",
+    "th",
+    "blockquote",
+    "a",
+    "strong",
+    "em",
+    "section",
+}
+
+
 def shown_text(html: str, selector: str) -> str:
     """The words inside an element as a reader sees them, without screen-reader-only
     labels."""
-    element = BeautifulSoup(html, "html.parser").select_one(selector)
+    builder = HTMLParserTreeBuilder(preserve_whitespace_tags=_KEEPS_WHITESPACE)
+    element = BeautifulSoup(html, builder=builder).select_one(selector)
     assert element is not None, f"nothing matches {selector}"
     for hidden in element.select(".visually-hidden"):
         hidden.decompose()

@@ -7,7 +7,7 @@ redactor made it."""
 from __future__ import annotations
 
 from bs4 import BeautifulSoup
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from engage.extensions import db
@@ -37,6 +37,9 @@ def test_any_story_and_summary_show_literally_on_the_review_screen(app, client, 
 
     @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(story=story_texts, change=hostile_text(max_pieces=3), summary=hostile_text())
+    # Two spaces between two highlights: shown as typed (found in CI; the page was right,
+    # the test's reading of it collapsed the spaces).
+    @example(story="<b>x</b> 1000000001  1000000001", change="", summary="")
     def check(story, change, summary):
         typed = as_typed(story)
         with app.app_context():
