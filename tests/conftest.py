@@ -12,6 +12,7 @@ import flask_migrate
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings
 from sqlalchemy import MetaData, text
 
 from engage import create_app
@@ -20,6 +21,12 @@ from engage.extensions import db, limiter
 from engage.models import Role
 from tests import factories
 from tests.helpers import sign_in as sign_in_through_forms
+
+# CI (HYPOTHESIS_PROFILE=ci, set by .ci/run) runs every property test on the same examples
+# each time, so a build never fails by the luck of a new example; `make test` on your own
+# machine explores new ones every run, and what it finds becomes an @example.
+settings.register_profile("ci", derandomize=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def _drop_everything() -> None:
